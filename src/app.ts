@@ -1,0 +1,62 @@
+import cors from 'cors';
+import express, { type Express, type Request } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Container } from './container.js';
+import { authenticate, authRoutes, createSessionMiddleware } from './modules/auth/index.js';
+import { chatsRoutes } from './modules/chats/index.js';
+import { healthRoutes } from './modules/health/index.js';
+import { usersRoutes } from './modules/users/index.js';
+import { errorHandler, notFoundHandler } from './shared/error-handler.js';
+import { assignRequestId } from './shared/request-id.js';
+
+/** Builds the Express app. It never listens: server.ts does. */
+export function createApp(container: Container): Express {
+  const { config, logger } = container;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+
+  app.use(
+    pinoHttp({
+      logger: logger.child({ component: 'http' }),
+      genReqId: assignRequestId,
+      customAttributeKeys: { reqId: 'requestId' },
+      customProps: (req) => {
+        const identity = (req as Request).identity;
+        return identity ? { userId: identity.userId } : {};
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      serializers: {
+        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+    }),
+  );
+  app.use(helmet());
+  app.use(cors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true }));
+  app.use(express.json({ limit: config.bodyLimit }));
+  app.use(
+    createSessionMiddleware({
+      secret: config.sessionSecret,
+      store: container.sessionStore,
+      ttlSeconds: config.jwtTtlSeconds,
+      secureCookie: config.isProduction,
+    }),
+  );
+
+  const authenticated = authenticate(container.auth);
+  app.use('/health', healthRoutes({ health: container.health }));
+  app.use('/auth', authRoutes({ auth: container.auth, rateLimit: container.authRateLimit, secureCookie: config.isProduction }));
+  app.use('/users', usersRoutes({ users: container.users, authenticated }));
+  app.use('/chats', chatsRoutes({ chats: container.chats, authenticated }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

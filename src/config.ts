@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { loadOrCreateDevSecrets } from './shared/dev-secrets.js';
+
+const durationPattern = /^(\d+)(s|m|h|d)$/;
+const durationUnitsInSeconds = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** Parses "900", "15m", "12h" or "7d" into seconds. */
+export function parseDurationSeconds(value: string): number | undefined {
+  if (/^\d+$/.test(value)) return Number(value);
+  const match = durationPattern.exec(value);
+  if (!match) return undefined;
+  const unit = match[2] as keyof typeof durationUnitsInSeconds;
+  return Number(match[1]) * durationUnitsInSeconds[unit];
+}
+
+const commaList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_TTL: z
+    .string()
+    .default('7d')
+    .refine((value) => (parseDurationSeconds(value) ?? 0) > 0, 'must be seconds or a duration like 15m, 12h, 7d')
+    .transform((value) => parseDurationSeconds(value) as number),
+  CORS_ORIGINS: commaList.default([]),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
+  TRUST_PROXY: booleanFlag.default(false),
+  BODY_LIMIT: z.string().default('32kb'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  mongodbUri: string | undefined;
+  redisUrl: string | undefined;
+  jwtSecret: string;
+  sessionSecret: string;
+  /** Lifetime of issued JWTs and of sessions, in seconds. */
+  jwtTtlSeconds: number;
+  corsOrigins: string[];
+  logLevel: string;
+  /** Auth requests per minute per client address; 0 disables the limit. */
+  authRateLimitPerMinute: number;
+  trustProxy: boolean;
+  bodyLimit: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`).join('; ');
+}
+
+/** Reads and validates configuration. Nothing else in Parley reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const definedOnly = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(definedOnly);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error)}`);
+  const vars = parsed.data;
+  const isProduction = vars.NODE_ENV === 'production';
+  const dataDir = path.resolve(vars.DATA_DIR);
+
+  let { JWT_SECRET: jwtSecret, SESSION_SECRET: sessionSecret } = vars;
+  if (isProduction) {
+    const missing = [!jwtSecret && 'JWT_SECRET', !sessionSecret && 'SESSION_SECRET'].filter(Boolean);
+    if (missing.length > 0) throw new ConfigError(`Invalid configuration: ${missing.join(', ')} required in production`);
+  } else if (!jwtSecret || !sessionSecret) {
+    // Generated once and kept in DATA_DIR so restarts and local instances agree.
+    const devSecrets = loadOrCreateDevSecrets(dataDir);
+    jwtSecret ??= devSecrets.jwtSecret;
+    sessionSecret ??= devSecrets.sessionSecret;
+  }
+
+  return {
+    env: vars.NODE_ENV,
+    isProduction,
+    port: vars.PORT,
+    host: vars.HOST,
+    dataDir,
+    mongodbUri: vars.MONGODB_URI,
+    redisUrl: vars.REDIS_URL,
+    jwtSecret: jwtSecret as string,
+    sessionSecret: sessionSecret as string,
+    jwtTtlSeconds: vars.JWT_TTL,
+    corsOrigins: vars.CORS_ORIGINS,
+    logLevel: vars.LOG_LEVEL,
+    authRateLimitPerMinute: vars.AUTH_RATE_LIMIT,
+    trustProxy: vars.TRUST_PROXY,
+    bodyLimit: vars.BODY_LIMIT,
+  };
+}

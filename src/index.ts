@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger, type Logger } from './shared/logger.js';
+import { startParley, type RunningParley } from './start.js';
+
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+function handleSignals(parley: RunningParley, logger: Logger): void {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const forceExit = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    parley.stop().then(
+      () => {
+        clearTimeout(forceExit);
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+function handleProcessErrors(logger: Logger): void {
+  // A stray rejection is a bug to fix, not a reason to drop every connected client.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.logLevel, pretty: !config.isProduction && process.stdout.isTTY });
+  handleProcessErrors(logger);
+  const parley = await startParley(config, logger);
+  logger.info({ url: parley.url, store: parley.container.store.kind, redis: Boolean(config.redisUrl) }, 'parley started');
+  handleSignals(parley, logger);
+}
+
+main().catch((error: unknown) => {
+  console.error('Parley failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+import type { Request, RequestHandler } from 'express';
+import { errors } from '../../shared/errors.js';
+import type { AuthService, Identity } from './auth.service.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by `authenticate`: who is calling and with which credentials. */
+      identity?: Identity;
+    }
+  }
+}
+
+const bearerPattern = /^Bearer\s+(\S+)$/i;
+
+/** The Bearer token when sent (and then it alone decides), else the session cookie. */
+async function identify(auth: AuthService, req: Request): Promise<Identity> {
+  const header = req.get('authorization');
+  if (header !== undefined) {
+    const token = bearerPattern.exec(header)?.[1];
+    if (!token) throw errors.unauthorized('Authorization header must be "Bearer <token>"');
+    const identity = await auth.authenticateToken(token);
+    // A session of the same user sent along is part of the credentials: logout ends it too.
+    if (req.session?.userId === identity.userId) identity.sessionId = req.sessionID;
+    return identity;
+  }
+  const userId = req.session?.userId;
+  if (userId) return auth.authenticateSession(req.sessionID, userId);
+  throw errors.unauthorized();
+}
+
+export function authenticate(auth: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    req.identity = await identify(auth, req);
+    req.log = req.log.child({ userId: req.identity.userId });
+    next();
+  };
+}
+
+/** The caller's identity inside a route mounted behind `authenticate`. */
+export function identityOf(req: Request): Identity {
+  if (!req.identity) throw errors.unauthorized();
+  return req.identity;
+}

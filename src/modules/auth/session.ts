@@ -1,0 +1,37 @@
+import { RedisStore } from 'connect-redis';
+import session from 'express-session';
+import type { RedisClient } from '../../shared/redis-client.js';
+import { MemorySessionStore } from './memory-session-store.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId: string;
+  }
+}
+
+export const SESSION_COOKIE = 'connect.sid';
+
+export function createSessionStore(ttlSeconds: number, redis?: RedisClient): session.Store {
+  return redis
+    ? new RedisStore({ client: redis, prefix: 'sess:', ttl: ttlSeconds })
+    : new MemorySessionStore({ ttlMs: ttlSeconds * 1000 });
+}
+
+export interface SessionOptions {
+  secret: string;
+  store: session.Store;
+  ttlSeconds: number;
+  /** Secure cookies (HTTPS only); on in production. */
+  secureCookie: boolean;
+}
+
+export function createSessionMiddleware({ secret, store, ttlSeconds, secureCookie }: SessionOptions) {
+  return session({
+    name: SESSION_COOKIE,
+    secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: ttlSeconds * 1000 },
+  });
+}

@@ -1,0 +1,71 @@
+import { errors } from '../../shared/errors.js';
+import type { UserRepository } from '../users/user.js';
+import { directConversationId } from './conversation-id.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from './cursor.js';
+import { toPublicMessage, type Message, type MessageRepository } from './message.js';
+import type { MessageEvents } from './message-events.js';
+import type { SendMessageInput } from './chats.schemas.js';
+
+export interface ChatServiceDeps {
+  users: UserRepository;
+  messages: MessageRepository;
+  events: MessageEvents;
+}
+
+export interface SendResult {
+  message: Message;
+  /** false when this was a retry of an already stored (sender, clientMsgId). */
+  created: boolean;
+}
+
+export interface HistoryPage {
+  messages: Message[];
+  nextCursor: string | null;
+}
+
+export interface HistoryQuery {
+  userId: string;
+  withUserId: string;
+  limit: number;
+  before?: string;
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+export function createChatService({ users, messages, events }: ChatServiceDeps) {
+  async function requireUser(userId: string): Promise<void> {
+    if (!(await users.findById(userId))) throw errors.userNotFound();
+  }
+
+  /** The one send path, for REST and sockets alike: validate, store once, then announce. */
+  async function sendMessage(senderId: string, input: SendMessageInput): Promise<SendResult> {
+    await requireUser(input.receiverId);
+    const { message: stored, created } = await messages.insert({
+      conversationId: directConversationId(senderId, input.receiverId),
+      senderId,
+      receiverId: input.receiverId,
+      message: input.message,
+      clientMsgId: input.clientMsgId,
+      createdAt: new Date(),
+    });
+    const message = toPublicMessage(stored);
+    if (created) events.emit('created', message);
+    return { message, created };
+  }
+
+  /** One page of a conversation, oldest first; nextCursor fetches the page before it. */
+  async function getHistory({ userId, withUserId, limit, before }: HistoryQuery): Promise<HistoryPage> {
+    const beforeSeq = before === undefined ? undefined : decodeHistoryCursor(before);
+    await requireUser(withUserId);
+    const newestFirst = await messages.listConversationNewestFirst(directConversationId(userId, withUserId), {
+      beforeSeq,
+      limit: limit + 1,
+    });
+    const page = newestFirst.slice(0, limit);
+    const oldest = page.at(-1);
+    const nextCursor = newestFirst.length > limit && oldest ? encodeHistoryCursor(oldest.seq) : null;
+    return { messages: page.reverse().map(toPublicMessage), nextCursor };
+  }
+
+  return { sendMessage, getHistory };
+}

@@ -1,0 +1,4 @@
+export { createChatService, type ChatService } from './chats.service.js';
+export { chatsRoutes } from './chats.routes.js';
+export { MessageEvents } from './message-events.js';
+export type { Message, MessageRepository } from './message.js';

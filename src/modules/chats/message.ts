@@ -1,0 +1,52 @@
+/** A message as the API shows it. */
+export interface Message {
+  id: string;
+  senderId: string;
+  receiverId: string;
+  message: string;
+  createdAt: string;
+  clientMsgId?: string;
+}
+
+/**
+ * A stored message with its ordering key: a positive integer that grows in the order
+ * messages are stored, the basis of history pagination and of sync cursors.
+ */
+export interface StoredMessage extends Message {
+  conversationId: string;
+  seq: number;
+}
+
+export interface NewMessage {
+  conversationId: string;
+  senderId: string;
+  receiverId: string;
+  message: string;
+  clientMsgId?: string;
+  createdAt: Date;
+}
+
+export interface InsertResult {
+  message: StoredMessage;
+  /** false when (senderId, clientMsgId) was already stored: `message` is then the original. */
+  created: boolean;
+}
+
+export interface ConversationPageQuery {
+  /** Only messages with a smaller seq; from the newest when absent. */
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** Storage of messages; implemented for SQLite and MongoDB, held to one contract suite. */
+export interface MessageRepository {
+  /** Stores the message once per (senderId, clientMsgId); the unique index settles races. */
+  insert(message: NewMessage): Promise<InsertResult>;
+  /** The newest `limit` messages of a conversation before the cursor, newest first. */
+  listConversationNewestFirst(conversationId: string, query: ConversationPageQuery): Promise<StoredMessage[]>;
+}
+
+/** The public shape of a stored message. */
+export function toPublicMessage({ conversationId: _conversationId, seq: _seq, ...message }: StoredMessage): Message {
+  return message;
+}

@@ -1,0 +1,2 @@
+export { createHealthService, type HealthProbe, type HealthReport, type HealthService } from './health.service.js';
+export { healthRoutes } from './health.routes.js';
