@@ -31,6 +31,10 @@ export const errors = {
     }),
   storeUnavailable: (cause?: unknown) =>
     new AppError('store_unavailable', 503, 'The message store is unavailable, try again', { cause }),
+  sessionStoreUnavailable: (cause?: unknown) =>
+    new AppError('session_store_unavailable', 503, 'Sessions are unavailable right now; use a Bearer token or retry', {
+      cause,
+    }),
   internal: () => new AppError('internal_error', 500, 'Internal server error'),
 } as const;
 

@@ -5,7 +5,8 @@ function createRetryingClient(url: string) {
   return createClient({
     url,
     socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000), connectTimeout: 3000 },
-    // Bounded: while Redis is away, commands beyond this fail at once instead of piling up.
+    // While Redis is away commands fail at once rather than queue: callers fall back or answer 503.
+    disableOfflineQueue: true,
     commandsQueueMaxLength: 10_000,
   });
 }

@@ -1,5 +1,7 @@
 import { RedisStore } from 'connect-redis';
+import type { RequestHandler } from 'express';
 import session from 'express-session';
+import { errors } from '../../shared/errors.js';
 import type { RedisClient } from '../../shared/redis-client.js';
 import { MemorySessionStore } from './memory-session-store.js';
 
@@ -25,8 +27,9 @@ export interface SessionOptions {
   secureCookie: boolean;
 }
 
-export function createSessionMiddleware({ secret, store, ttlSeconds, secureCookie }: SessionOptions) {
-  return session({
+/** express-session, with a session store failure answered as 503 session_store_unavailable. */
+export function createSessionMiddleware({ secret, store, ttlSeconds, secureCookie }: SessionOptions): RequestHandler {
+  const sessions = session({
     name: SESSION_COOKIE,
     secret,
     store,
@@ -34,4 +37,7 @@ export function createSessionMiddleware({ secret, store, ttlSeconds, secureCooki
     saveUninitialized: false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: ttlSeconds * 1000 },
   });
+  return (req, res, next) => {
+    sessions(req, res, (error?: unknown) => (error ? next(errors.sessionStoreUnavailable(error)) : next()));
+  };
 }

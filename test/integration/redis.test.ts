@@ -1,0 +1,113 @@
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerUser, request, uniqueUsername } from '../helpers/http.js';
+import { makeDataDir, startTestParley, type TestParley } from '../helpers/parley.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+/*
+ * Two instances sharing one redis-server (started by this test on a free port) and one
+ * SQLite file: one service, whichever instance a request reaches.
+ */
+let redis: TestRedis;
+let dataDir: string;
+let a: TestParley;
+let b: TestParley;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  dataDir = makeDataDir();
+  const env = { REDIS_URL: redis.url };
+  a = await startTestParley({ env, dataDir });
+  b = await startTestParley({ env, dataDir });
+});
+
+afterAll(async () => {
+  await a?.dispose();
+  await b?.dispose();
+  await redis?.dispose();
+});
+
+async function redisKeys(pattern: string): Promise<string[]> {
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  try {
+    return await client.keys(pattern);
+  } finally {
+    await client.close();
+  }
+}
+
+describe('with Redis', () => {
+  it('keeps sessions in Redis', async () => {
+    const registered = await registerUser(a.url);
+    const sessionId = decodeURIComponent(registered.cookie.split('=')[1] as string).slice(2).split('.')[0];
+    expect(await redisKeys(`sess:${sessionId}`)).toHaveLength(1);
+  });
+
+  it('reports Redis in /health', async () => {
+    const response = await request(a.url, 'GET', '/health');
+    expect(response.status).toBe(200);
+    expect(response.body.checks.redis).toEqual({ status: 'ok', latencyMs: expect.any(Number) });
+  });
+
+  it('accepts a token and a cookie issued by one instance on the other', async () => {
+    const registered = await registerUser(a.url);
+    expect((await request(b.url, 'GET', '/auth/me', { token: registered.token })).body.user).toEqual(registered.user);
+    expect((await request(b.url, 'GET', '/auth/me', { cookie: registered.cookie })).body.user).toEqual(registered.user);
+  });
+
+  it('honours a logout on one instance on the other', async () => {
+    const registered = await registerUser(a.url);
+    await request(a.url, 'POST', '/auth/logout', { token: registered.token, cookie: registered.cookie });
+    expect((await request(b.url, 'GET', '/auth/me', { token: registered.token })).status).toBe(401);
+    expect((await request(b.url, 'GET', '/auth/me', { cookie: registered.cookie })).status).toBe(401);
+  });
+});
+
+describe('when Redis goes away and comes back', () => {
+  it('reports 503 naming Redis, keeps Bearer auth working, refuses logged-out tokens, and recovers', async () => {
+    const registered = await registerUser(a.url);
+    const loggedOut = await registerUser(a.url);
+    await request(a.url, 'POST', '/auth/logout', { token: loggedOut.token });
+
+    await redis.stop();
+    const down = await request(a.url, 'GET', '/health');
+    expect(down.status).toBe(503);
+    expect(down.body.checks.redis.status).toBe('error');
+    expect(down.body.checks.store.status).toBe('ok');
+    expect((await request(a.url, 'GET', '/auth/me', { token: registered.token })).status).toBe(200);
+    const byCookie = await request(a.url, 'GET', '/auth/me', { cookie: registered.cookie });
+    expect(byCookie.status).toBe(503);
+    expect(byCookie.body.error.code).toBe('session_store_unavailable');
+
+    await redis.start(); // empty: Redis in these tests keeps nothing on disk
+    await waitFor(async () => (await request(a.url, 'GET', '/health')).status === 200);
+    expect((await request(b.url, 'GET', '/auth/me', { token: loggedOut.token })).status).toBe(401);
+    expect((await request(a.url, 'GET', '/auth/me', { token: registered.token })).status).toBe(200);
+    const fresh = await registerUser(b.url);
+    expect((await request(a.url, 'GET', '/auth/me', { cookie: fresh.cookie })).status).toBe(200);
+  });
+});
+
+describe('auth rate limit in Redis', () => {
+  it('is shared by the instances', async () => {
+    const ownRedis = await startTestRedis();
+    const env = { REDIS_URL: ownRedis.url, AUTH_RATE_LIMIT: '5' };
+    const first = await startTestParley({ env });
+    const second = await startTestParley({ env });
+    try {
+      const attempt = (url: string) =>
+        request(url, 'POST', '/auth/login', { body: { username: uniqueUsername(), password: 'password123' } });
+      const statuses = [];
+      for (const url of [first.url, second.url, first.url, second.url, first.url, second.url]) {
+        statuses.push((await attempt(url)).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    } finally {
+      await first.dispose();
+      await second.dispose();
+      await ownRedis.dispose();
+    }
+  });
+});
