@@ -21,14 +21,14 @@ export function createApp(container: Container): Express {
     pinoHttp({
       logger: logger.child({ component: 'http' }),
       genReqId: assignRequestId,
-      customAttributeKeys: { reqId: 'requestId' },
+      // Every line of the request (and of req.log children) carries these.
       customProps: (req) => {
         const identity = (req as Request).identity;
-        return identity ? { userId: identity.userId } : {};
+        return identity ? { requestId: req.id, userId: identity.userId } : { requestId: req.id };
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+        req: (req: { method: string; url: string; remoteAddress?: string }) => ({
           method: req.method,
           url: req.url,
           remoteAddress: req.remoteAddress,

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 
 export type { Logger };
 
@@ -6,15 +6,21 @@ export interface LoggerOptions {
   level: string;
   /** Human-readable output (pino-pretty) instead of JSON lines. */
   pretty: boolean;
+  /** Where JSON lines go; stdout when absent. Tests pass a stream to read them. */
+  destination?: DestinationStream;
 }
 
 /** JSON lines in production; pino-pretty when a person reads them. Request loggers are children of this one. */
-export function createLogger({ level, pretty }: LoggerOptions): Logger {
-  return pino({
+export function createLogger({ level, pretty, destination }: LoggerOptions): Logger {
+  const options: PinoOptions = {
     level,
     base: { service: 'parley' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-    transport: pretty ? { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } : undefined,
-  });
+  };
+  if (destination) return pino(options, destination);
+  if (pretty) {
+    options.transport = { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } };
+  }
+  return pino(options);
 }

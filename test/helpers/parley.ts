@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DestinationStream } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { startParley, type RunningParley } from '../../src/start.js';
@@ -10,6 +11,8 @@ export interface TestParleyOptions {
   env?: Record<string, string>;
   /** Share a data folder (and so the SQLite file) with another instance. */
   dataDir?: string;
+  /** Receives the JSON log lines (LOG_LEVEL from env applies). */
+  logs?: DestinationStream;
 }
 
 export interface TestParley extends RunningParley {
@@ -23,7 +26,7 @@ export function makeDataDir(): string {
 }
 
 /** One real Parley instance in this process, listening on 127.0.0.1 on a free port. */
-export async function startTestParley({ env = {}, dataDir }: TestParleyOptions = {}): Promise<TestParley> {
+export async function startTestParley({ env = {}, dataDir, logs }: TestParleyOptions = {}): Promise<TestParley> {
   const ownDataDir = dataDir === undefined;
   const dir = dataDir ?? makeDataDir();
   const config = loadConfig({
@@ -35,7 +38,7 @@ export async function startTestParley({ env = {}, dataDir }: TestParleyOptions =
     AUTH_RATE_LIMIT: '0',
     ...env,
   });
-  const running = await startParley(config, createLogger({ level: config.logLevel, pretty: false }));
+  const running = await startParley(config, createLogger({ level: config.logLevel, pretty: false, destination: logs }));
   let disposed = false;
   return {
     ...running,
