@@ -45,7 +45,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   TRUST_PROXY: booleanFlag.default(false),
-  BODY_LIMIT: z.string().default('32kb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must be a size like 32kb or 1mb')
+    .default('32kb'),
 });
 
 export interface Config {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError, errors, toErrorPayload } from './errors.js';
+import { isStoreUnavailableError } from '../store/store-errors.js';
 import { describeZodError } from './validate.js';
 
 interface BodyParserError {
@@ -12,6 +13,7 @@ interface BodyParserError {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) return errors.validation(describeZodError(error));
+  if (isStoreUnavailableError(error)) return errors.storeUnavailable(error);
   const { type, status } = (error ?? {}) as BodyParserError;
   if (type === 'entity.parse.failed') return errors.invalidJson();
   if (type === 'entity.too.large') return errors.payloadTooLarge();
@@ -30,7 +32,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export const errorHandler: ErrorRequestHandler = (error, req, res, next) => {
   if (res.headersSent) return next(error);
   const appError = toAppError(error);
-  if (appError.status >= 500) req.log.error({ err: error }, 'request failed');
+  if (appError.status >= 500) req.log.error({ err: error, code: appError.code }, 'request failed');
   else req.log.debug({ code: appError.code }, 'request rejected');
   const retryAfter = (appError as { retryAfterSeconds?: number }).retryAfterSeconds;
   if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));

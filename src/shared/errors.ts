@@ -19,7 +19,6 @@ export const errors = {
   unauthorized: (message = 'Authentication required') => new AppError('unauthorized', 401, message),
   invalidCredentials: () => new AppError('invalid_credentials', 401, 'Invalid username or password'),
   forbidden: (message = 'Not allowed') => new AppError('forbidden', 403, message),
-  notFound: (message = 'Not found') => new AppError('not_found', 404, message),
   userNotFound: () => new AppError('user_not_found', 404, 'User not found'),
   routeNotFound: (method: string, path: string) => new AppError('route_not_found', 404, `No route for ${method} ${path}`),
   usernameTaken: () => new AppError('username_taken', 409, 'Username is already taken'),

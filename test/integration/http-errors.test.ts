@@ -88,10 +88,14 @@ describe('health', () => {
     });
   });
 
-  it('GET /health answers 503 naming the store when it is down, while /health/live stays 200', async () => {
+  it('GET /health answers 503 naming the store when it is down, requests needing it 503 store_unavailable, /health/live 200', async () => {
     const own = await startTestParley();
+    const registered = await registerUser(own.url);
     try {
       await own.container.store.close();
+      const me = await request(own.url, 'GET', '/auth/me', { token: registered.token });
+      expect(me.status).toBe(503);
+      expect(me.body.error.code).toBe('store_unavailable');
       const health = await request(own.url, 'GET', '/health');
       expect(health.status).toBe(503);
       expect(health.body.status).toBe('error');

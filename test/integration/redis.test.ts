@@ -80,6 +80,15 @@ describe('when Redis goes away and comes back', () => {
     const byCookie = await request(a.url, 'GET', '/auth/me', { cookie: registered.cookie });
     expect(byCookie.status).toBe(503);
     expect(byCookie.body.error.code).toBe('session_store_unavailable');
+    const healthWithCookie = await request(a.url, 'GET', '/health', { cookie: registered.cookie });
+    expect(healthWithCookie.body.checks.redis.status).toBe('error');
+    const login = await request(a.url, 'POST', '/auth/login', {
+      cookie: registered.cookie,
+      body: { username: registered.user.username, password: registered.password },
+    });
+    expect(login.status).toBe(200);
+    expect(typeof login.body.token).toBe('string');
+    expect(login.sessionCookie).toBeUndefined(); // no cookie for a session that could not be stored
 
     await redis.start(); // empty: Redis in these tests keeps nothing on disk
     await waitFor(async () => (await request(a.url, 'GET', '/health')).status === 200);

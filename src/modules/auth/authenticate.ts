@@ -27,6 +27,7 @@ async function identify(auth: AuthService, req: Request): Promise<Identity> {
   }
   const userId = req.session?.userId;
   if (userId) return auth.authenticateSession(req.sessionID, userId);
+  if (req.sessionStoreError) throw errors.sessionStoreUnavailable(req.sessionStoreError);
   throw errors.unauthorized();
 }
 

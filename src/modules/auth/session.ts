@@ -1,13 +1,22 @@
 import { RedisStore } from 'connect-redis';
 import type { RequestHandler } from 'express';
 import session from 'express-session';
-import { errors } from '../../shared/errors.js';
 import type { RedisClient } from '../../shared/redis-client.js';
 import { MemorySessionStore } from './memory-session-store.js';
 
 declare module 'express-session' {
   interface SessionData {
     userId: string;
+  }
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set when the session store could not be read for this request. */
+      sessionStoreError?: unknown;
+    }
   }
 }
 
@@ -27,7 +36,11 @@ export interface SessionOptions {
   secureCookie: boolean;
 }
 
-/** express-session, with a session store failure answered as 503 session_store_unavailable. */
+/**
+ * express-session, tolerant of its store being away: the request goes on without a
+ * session (noting why), so Bearer-token requests and logins still work; a request that
+ * needs its session is answered 503 session_store_unavailable by `authenticate`.
+ */
 export function createSessionMiddleware({ secret, store, ttlSeconds, secureCookie }: SessionOptions): RequestHandler {
   const sessions = session({
     name: SESSION_COOKIE,
@@ -38,6 +51,9 @@ export function createSessionMiddleware({ secret, store, ttlSeconds, secureCooki
     cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: ttlSeconds * 1000 },
   });
   return (req, res, next) => {
-    sessions(req, res, (error?: unknown) => (error ? next(errors.sessionStoreUnavailable(error)) : next()));
+    sessions(req, res, (error?: unknown) => {
+      if (error) req.sessionStoreError = error;
+      next();
+    });
   };
 }
