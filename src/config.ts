@@ -4,6 +4,7 @@ import { loadOrCreateDevSecrets } from './shared/dev-secrets.js';
 
 const durationPattern = /^(\d+)(s|m|h|d)$/;
 const durationUnitsInSeconds = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+const MAX_TOKEN_TTL_SECONDS = 365 * 86_400;
 
 /** Parses "900", "15m", "12h" or "7d" into seconds. */
 export function parseDurationSeconds(value: string): number | undefined {
@@ -39,11 +40,17 @@ const envSchema = z.object({
   JWT_TTL: z
     .string()
     .default('7d')
-    .refine((value) => (parseDurationSeconds(value) ?? 0) > 0, 'must be seconds or a duration like 15m, 12h, 7d')
+    .refine((value) => {
+      const seconds = parseDurationSeconds(value) ?? 0;
+      return seconds > 0 && seconds <= MAX_TOKEN_TTL_SECONDS;
+    }, 'must be seconds or a duration like 15m, 12h, 7d, at most 365d')
     .transform((value) => parseDurationSeconds(value) as number),
   CORS_ORIGINS: commaList.default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
+  SEND_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
+  PRESENCE_TTL: z.coerce.number().int().min(1).default(30),
+  SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).default(10),
   TRUST_PROXY: booleanFlag.default(false),
   BODY_LIMIT: z
     .string()
@@ -67,6 +74,12 @@ export interface Config {
   logLevel: string;
   /** Auth requests per minute per client address; 0 disables the limit. */
   authRateLimitPerMinute: number;
+  /** Messages per second per user (REST and sockets together), with a burst allowance; 0 disables. */
+  sendRateLimitPerSecond: number;
+  /** Seconds a presence entry outlives its last heartbeat (a crashed instance's users go offline then). */
+  presenceTtlSeconds: number;
+  /** Seconds a graceful shutdown may take before connections are cut. */
+  shutdownTimeoutSeconds: number;
   trustProxy: boolean;
   bodyLimit: string;
 }
@@ -81,7 +94,10 @@ function describeIssues(error: z.ZodError): string {
 
 /** Reads and validates configuration. Nothing else in Parley reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const definedOnly = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  // A blank variable means "not set", never 0 (which would silently turn a limit off).
+  const definedOnly = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const parsed = envSchema.safeParse(definedOnly);
   if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error)}`);
   const vars = parsed.data;
@@ -113,6 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: vars.CORS_ORIGINS,
     logLevel: vars.LOG_LEVEL,
     authRateLimitPerMinute: vars.AUTH_RATE_LIMIT,
+    sendRateLimitPerSecond: vars.SEND_RATE_LIMIT,
+    presenceTtlSeconds: vars.PRESENCE_TTL,
+    shutdownTimeoutSeconds: vars.SHUTDOWN_TIMEOUT,
     trustProxy: vars.TRUST_PROXY,
     bodyLimit: vars.BODY_LIMIT,
   };

@@ -25,7 +25,7 @@ export class MemorySessionStore extends session.Store {
   }
 
   override set(sid: string, data: session.SessionData, callback?: (err?: unknown) => void): void {
-    this.sessions.set(sid, data, { ttl: this.ttlOf(data) });
+    this.store(sid, data);
     callback?.();
   }
 
@@ -35,7 +35,7 @@ export class MemorySessionStore extends session.Store {
   }
 
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
-    if (this.sessions.has(sid)) this.sessions.set(sid, data, { ttl: this.ttlOf(data) });
+    if (this.sessions.has(sid)) this.store(sid, data);
     callback?.();
   }
 
@@ -43,8 +43,11 @@ export class MemorySessionStore extends session.Store {
     return this.sessions.size;
   }
 
-  private ttlOf(data: session.SessionData): number | undefined {
+  /** Keeps the session as long as its cookie lives; one whose cookie has expired is dropped. */
+  private store(sid: string, data: session.SessionData): void {
     const expires = data.cookie?.expires;
-    return expires ? Math.max(1, new Date(expires).getTime() - Date.now()) : undefined;
+    const ttl = expires ? new Date(expires).getTime() - Date.now() : undefined;
+    if (ttl !== undefined && ttl <= 0) this.sessions.delete(sid);
+    else this.sessions.set(sid, data, { ttl });
   }
 }

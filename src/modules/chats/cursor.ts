@@ -11,6 +11,9 @@ export function encodeHistoryCursor(seq: number): string {
 export function decodeHistoryCursor(cursor: string): number {
   const match = seqPattern.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   const seq = match ? Number(match[1]) : NaN;
-  if (!Number.isSafeInteger(seq)) throw errors.validation('before: not a cursor this server issued');
+  // Node's decoder skips stray characters, so only an exact re-encoding proves we issued it.
+  if (!Number.isSafeInteger(seq) || encodeHistoryCursor(seq) !== cursor) {
+    throw errors.validation('before: not a cursor this server issued');
+  }
   return seq;
 }

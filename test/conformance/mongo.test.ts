@@ -1,0 +1,19 @@
+import { openMongoStore } from '../../src/store/mongo.js';
+import { describeStoreContract } from './store-contract.js';
+
+/*
+ * Runs the Store conformance suite against a real MongoDB when MONGODB_URI is set, e.g.
+ *   MONGODB_URI=mongodb://localhost:27017/parley-test npx vitest run test/conformance
+ * The database may be shared: every test uses random usernames, ids and conversation ids.
+ * Without MONGODB_URI the suite is reported as skipped, under a name that says why.
+ */
+const uri = process.env['MONGODB_URI'];
+
+describeStoreContract(
+  uri ? 'MongoDB store' : 'MongoDB store conformance (skipped: set MONGODB_URI to run)',
+  async () => {
+    if (!uri) throw new Error('MONGODB_URI is not set');
+    return openMongoStore({ uri });
+  },
+  { skip: !uri },
+);

@@ -1,0 +1,509 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewMessage, StoredMessage } from '../../src/modules/chats/message.js';
+import type { User } from '../../src/modules/users/user.js';
+import { AppError } from '../../src/shared/errors.js';
+import type { Store } from '../../src/store/store.js';
+
+export interface StoreContractOptions {
+  /** Registers the whole suite, under its name, as skipped (e.g. when no database is configured). */
+  skip?: boolean;
+  /**
+   * Every store `open` returns is private and starts empty (a fresh SQLite file), so
+   * store-wide results such as purgeExpired's count can be asserted exactly. Leave unset
+   * for a shared database that other tests (and MongoDB's TTL monitor) write to concurrently.
+   */
+  isolated?: boolean;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** A name no other test (nor another run on a shared database) uses: letters and digits only. */
+function uniqueTag(prefix = 't'): string {
+  return `${prefix}${randomBytes(5).toString('hex')}`;
+}
+
+/** A random id shaped like a MongoDB ObjectId (24 hex digits) that names nothing. */
+function unknownObjectIdHex(): string {
+  return randomBytes(12).toString('hex');
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+function isStrictlyIncreasing(values: number[]): boolean {
+  return values.every((value, index) => index === 0 || value > (values[index - 1] as number));
+}
+
+/**
+ * The one conformance suite for the Store interface: every implementation (SQLite, MongoDB)
+ * must pass it unchanged. Each test opens a fresh store and closes it afterwards, and uses
+ * random usernames, ids and conversation ids, so tests are independent of each other and of
+ * anything else in a shared database.
+ */
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<Store>,
+  options: StoreContractOptions = {},
+): void {
+  const { skip = false, isolated = false } = options;
+
+  describe.skipIf(skip)(name, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await open();
+    });
+
+    afterEach(async () => {
+      await store?.close();
+    });
+
+    const passwordHash = () => `$argon2id$v=19$m=65536,t=3,p=4$${randomBytes(16).toString('base64')}`;
+
+    describe('users', () => {
+      it('create returns id, username and createdAt as toISOString writes it, and no password hash', async () => {
+        const username = uniqueTag('Alice_');
+        const hash = passwordHash();
+        const createdAt = new Date('2024-02-29T13:14:15.678Z');
+        const user = await store.users.create({ username, passwordHash: hash, createdAt });
+
+        expect(Object.keys(user).sort()).toEqual(['createdAt', 'id', 'username']);
+        expect(typeof user.id).toBe('string');
+        expect(user.id.length).toBeGreaterThan(0);
+        expect(user.username).toBe(username);
+        expect(user.createdAt).toBe('2024-02-29T13:14:15.678Z');
+        expect(JSON.stringify(user)).not.toContain(hash);
+      });
+
+      it('findById returns the created user, equal to what create returned, without a password hash', async () => {
+        const created = await store.users.create({
+          username: uniqueTag('Bob.'),
+          passwordHash: passwordHash(),
+          createdAt: new Date('2023-01-01T00:00:00.001Z'),
+        });
+        const found = await store.users.findById(created.id);
+        expect(found).toEqual(created);
+        expect(Object.keys(found ?? {}).sort()).toEqual(['createdAt', 'id', 'username']);
+      });
+
+      it('gives different users different ids', async () => {
+        const a = await store.users.create({ username: uniqueTag('a'), passwordHash: passwordHash(), createdAt: new Date() });
+        const b = await store.users.create({ username: uniqueTag('b'), passwordHash: passwordHash(), createdAt: new Date() });
+        expect(a.id).not.toBe(b.id);
+        expect(await store.users.findById(a.id)).toEqual(a);
+        expect(await store.users.findById(b.id)).toEqual(b);
+      });
+
+      it('keeps the username exactly as typed (letter case included)', async () => {
+        const username = `MiXeD-Case.${uniqueTag('User_')}`;
+        const user = await store.users.create({ username, passwordHash: passwordHash(), createdAt: new Date() });
+        expect(user.username).toBe(username);
+        expect((await store.users.findById(user.id))?.username).toBe(username);
+        expect((await store.users.findByUsernameWithPasswordHash(username.toLowerCase()))?.username).toBe(username);
+      });
+
+      it('refuses a duplicate username in another letter case with AppError username_taken (409)', async () => {
+        const username = uniqueTag('CaseUser');
+        const originalHash = passwordHash();
+        const original = await store.users.create({ username, passwordHash: originalHash, createdAt: new Date() });
+
+        for (const duplicate of [username, username.toUpperCase(), username.toLowerCase()]) {
+          const error = await rejectionOf(
+            store.users.create({ username: duplicate, passwordHash: passwordHash(), createdAt: new Date() }),
+          );
+          expect(error).toBeInstanceOf(AppError);
+          expect(error).toMatchObject({ code: 'username_taken', status: 409 });
+        }
+
+        // The refused attempts changed nothing.
+        const stored = await store.users.findByUsernameWithPasswordHash(username);
+        expect(stored).toEqual({ ...original, passwordHash: originalHash });
+      });
+
+      it('findById of an unknown or malformed id returns undefined', async () => {
+        await store.users.create({ username: uniqueTag('someone'), passwordHash: passwordHash(), createdAt: new Date() });
+        for (const id of [randomUUID(), unknownObjectIdHex(), 'nope', 'zzzzzzzzzzzz', '']) {
+          expect(await store.users.findById(id), `findById(${JSON.stringify(id)})`).toBeUndefined();
+        }
+      });
+
+      it('findByUsernameWithPasswordHash is case-insensitive and returns the hash', async () => {
+        const username = uniqueTag('Carol_');
+        const hash = passwordHash();
+        const user = await store.users.create({ username, passwordHash: hash, createdAt: new Date('2022-06-07T08:09:10.000Z') });
+
+        for (const asked of [username, username.toUpperCase(), username.toLowerCase()]) {
+          expect(await store.users.findByUsernameWithPasswordHash(asked), asked).toEqual({ ...user, passwordHash: hash });
+        }
+        expect(await store.users.findByUsernameWithPasswordHash(uniqueTag('nobody'))).toBeUndefined();
+        // A prefix of an existing username is not that username.
+        expect(await store.users.findByUsernameWithPasswordHash(username.slice(0, -1))).toBeUndefined();
+      });
+
+      describe('searchByUsernamePrefix', () => {
+        let tag: string;
+        let byName: Map<string, User>;
+
+        beforeEach(async () => {
+          tag = uniqueTag('q');
+          byName = new Map();
+          // Created out of order; binary order of the names as typed (B < C < a < d) differs
+          // from the lowercase order the contract asks for (a < B < C < d).
+          for (const suffix of ['_Charlie', '_delta', '_alpha', '_Bravo', 'Xwild']) {
+            const username = `${tag}${suffix}`;
+            byName.set(suffix, await store.users.create({ username, passwordHash: passwordHash(), createdAt: new Date() }));
+          }
+          // Contains the tag, but does not start with it.
+          byName.set('infix', await store.users.create({ username: `z${tag}_echo`, passwordHash: passwordHash(), createdAt: new Date() }));
+        });
+
+        const names = (users: User[]) => users.map((user) => user.username);
+
+        it('returns matching users ordered by lowercase username, names as typed', async () => {
+          const found = await store.users.searchByUsernamePrefix(`${tag}_`, 10);
+          expect(names(found)).toEqual([`${tag}_alpha`, `${tag}_Bravo`, `${tag}_Charlie`, `${tag}_delta`]);
+          expect(found[0]).toEqual(byName.get('_alpha'));
+          for (const user of found) expect(Object.keys(user).sort()).toEqual(['createdAt', 'id', 'username']);
+        });
+
+        it('is case-insensitive', async () => {
+          const upper = await store.users.searchByUsernamePrefix(`${tag.toUpperCase()}_`, 10);
+          const lower = await store.users.searchByUsernamePrefix(`${tag}_`, 10);
+          expect(names(upper)).toEqual([`${tag}_alpha`, `${tag}_Bravo`, `${tag}_Charlie`, `${tag}_delta`]);
+          expect(upper).toEqual(lower);
+          expect(names(await store.users.searchByUsernamePrefix(`${tag}_b`, 10))).toEqual([`${tag}_Bravo`]);
+          expect(names(await store.users.searchByUsernamePrefix(`${tag}_B`, 10))).toEqual([`${tag}_Bravo`]);
+        });
+
+        it('respects the limit, keeping the first users in order', async () => {
+          expect(names(await store.users.searchByUsernamePrefix(`${tag}_`, 2))).toEqual([`${tag}_alpha`, `${tag}_Bravo`]);
+          expect(names(await store.users.searchByUsernamePrefix(`${tag}_`, 1))).toEqual([`${tag}_alpha`]);
+          // Five of the six names start with the tag; the infix one does not.
+          expect(await store.users.searchByUsernamePrefix(tag, 100)).toHaveLength(5);
+        });
+
+        it('does not match substrings that are not a prefix, nor treat "_" as a wildcard', async () => {
+          const infixId = byName.get('infix')?.id;
+          expect(infixId).toBeDefined();
+          expect((await store.users.searchByUsernamePrefix(tag, 100)).map((user) => user.id)).not.toContain(infixId);
+          // A substring from the middle of the names matches none of them.
+          const middle = await store.users.searchByUsernamePrefix(tag.slice(3), 100);
+          const ours = new Set([...byName.values()].map((user) => user.id));
+          expect(middle.filter((user) => ours.has(user.id))).toEqual([]);
+          expect(await store.users.searchByUsernamePrefix(`${tag}_alphabet`, 10)).toEqual([]);
+          // `${tag}Xwild` would match if "_" were a LIKE wildcard.
+          expect(names(await store.users.searchByUsernamePrefix(`${tag}_`, 100))).not.toContain(`${tag}Xwild`);
+        });
+
+        it('with an empty prefix lists users in lowercase username order, at most limit', async () => {
+          const all = await store.users.searchByUsernamePrefix('', 50);
+          expect(all.length).toBeGreaterThan(0);
+          expect(all.length).toBeLessThanOrEqual(50);
+          const lowered = all.map((user) => user.username.toLowerCase());
+          expect(lowered).toEqual([...lowered].sort());
+          if (isolated) expect(all).toHaveLength(6);
+        });
+      });
+    });
+
+    describe('messages', () => {
+      /** A direct conversation between two fresh random users. */
+      function conversation() {
+        const senderId = randomUUID();
+        const receiverId = randomUUID();
+        const conversationId = `dm:${uniqueTag('c')}:${senderId}:${receiverId}`;
+        const message = (text: string, extra: Partial<NewMessage> = {}): NewMessage => ({
+          conversationId,
+          senderId,
+          receiverId,
+          message: text,
+          createdAt: new Date(),
+          ...extra,
+        });
+        return { senderId, receiverId, conversationId, message };
+      }
+
+      const list = (conversationId: string, limit = 1000, beforeSeq?: number) =>
+        store.messages.listConversationNewestFirst(
+          conversationId,
+          beforeSeq === undefined ? { limit } : { limit, beforeSeq },
+        );
+
+      it('insert returns created:true and the stored message with every field as given', async () => {
+        const chat = conversation();
+        const createdAt = new Date('2024-03-04T05:06:07.089Z');
+        const { message, created } = await store.messages.insert(chat.message('hello', { createdAt, clientMsgId: 'c-1' }));
+
+        expect(created).toBe(true);
+        expect(message).toEqual({
+          id: expect.any(String),
+          senderId: chat.senderId,
+          receiverId: chat.receiverId,
+          message: 'hello',
+          createdAt: '2024-03-04T05:06:07.089Z',
+          conversationId: chat.conversationId,
+          clientMsgId: 'c-1',
+          seq: expect.any(Number),
+        });
+        expect(message.id.length).toBeGreaterThan(0);
+        expect(Number.isSafeInteger(message.seq)).toBe(true);
+        expect(message.seq).toBeGreaterThan(0);
+        expect(await list(chat.conversationId)).toEqual([message]);
+      });
+
+      it('keeps the text exactly as given: spaces, unicode, emoji, newlines, control characters', async () => {
+        const chat = conversation();
+        const texts = [
+          '   leading and trailing spaces   ',
+          '\t tabs \t',
+          'line one\nline two\r\nline three\n',
+          'Grüße, ça va? Ñandú. 日本語のテキスト. עברית. Ελληνικά',
+          '👍🏽 👨‍👩‍👧‍👦 🇳🇴 ❤️ e\u0301 (combining accent)',
+          'zero\u200bwidth\ufeffand NUL \u0000 inside',
+          '<script>alert("x")</script> \' " \\ %_ $where',
+          'x'.repeat(4000),
+        ];
+        const inserted: StoredMessage[] = [];
+        for (const text of texts) {
+          const { message } = await store.messages.insert(chat.message(text));
+          expect(message.message).toBe(text);
+          inserted.push(message);
+        }
+        const listed = await list(chat.conversationId);
+        expect(listed.map((message) => message.message)).toEqual([...texts].reverse());
+        expect(listed).toEqual([...inserted].reverse());
+      });
+
+      it('gives strictly increasing seq to sequential inserts, even many within the same millisecond', async () => {
+        const chat = conversation();
+        const sameInstant = new Date();
+        const inserted: StoredMessage[] = [];
+        for (let i = 0; i < 200; i += 1) {
+          inserted.push((await store.messages.insert(chat.message(`burst ${i}`, { createdAt: sameInstant }))).message);
+        }
+        const seqs = inserted.map((message) => message.seq);
+        expect(isStrictlyIncreasing(seqs)).toBe(true);
+        for (const seq of seqs) expect(Number.isSafeInteger(seq) && seq > 0).toBe(true);
+        expect(new Set(inserted.map((message) => message.id)).size).toBe(inserted.length);
+
+        const listed = await list(chat.conversationId, 500);
+        expect(listed.map((message) => message.message)).toEqual(inserted.map((message) => message.message).reverse());
+        expect(listed.map((message) => message.seq)).toEqual([...seqs].reverse());
+      });
+
+      it('orders seq across conversations in insertion order (one sequence for the whole store)', async () => {
+        const first = conversation();
+        const second = conversation();
+        const seqs: number[] = [];
+        for (let i = 0; i < 10; i += 1) {
+          const chat = i % 2 === 0 ? first : second;
+          seqs.push((await store.messages.insert(chat.message(`m${i}`))).message.seq);
+        }
+        expect(isStrictlyIncreasing(seqs)).toBe(true);
+      });
+
+      it('stores (senderId, clientMsgId) once: a retry returns created:false and the original, unchanged', async () => {
+        const chat = conversation();
+        const original = await store.messages.insert(
+          chat.message('first text', { clientMsgId: 'retry-1', createdAt: new Date('2024-01-01T00:00:00.000Z') }),
+        );
+        expect(original.created).toBe(true);
+
+        const retry = await store.messages.insert(
+          chat.message('second text, different', { clientMsgId: 'retry-1', createdAt: new Date('2025-01-01T00:00:00.000Z') }),
+        );
+        expect(retry.created).toBe(false);
+        expect(retry.message).toEqual(original.message);
+        expect(retry.message.message).toBe('first text');
+
+        const again = await store.messages.insert(chat.message('first text', { clientMsgId: 'retry-1' }));
+        expect(again).toEqual({ created: false, message: original.message });
+
+        expect(await list(chat.conversationId)).toEqual([original.message]);
+      });
+
+      it('treats the same clientMsgId from another sender as a different message', async () => {
+        const chat = conversation();
+        const a = await store.messages.insert(chat.message('from sender', { clientMsgId: 'shared-id' }));
+        const b = await store.messages.insert(
+          chat.message('from receiver', { clientMsgId: 'shared-id', senderId: chat.receiverId, receiverId: chat.senderId }),
+        );
+        expect(a.created).toBe(true);
+        expect(b.created).toBe(true);
+        expect(b.message.id).not.toBe(a.message.id);
+        expect(b.message.senderId).toBe(chat.receiverId);
+        expect(b.message.message).toBe('from receiver');
+        expect(await list(chat.conversationId)).toEqual([b.message, a.message]);
+      });
+
+      it('settles concurrent inserts of the same (senderId, clientMsgId): one created, all the same message', async () => {
+        const chat = conversation();
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.messages.insert(chat.message(`attempt ${i}`, { clientMsgId: 'race' }))),
+        );
+        expect(results.filter((result) => result.created)).toHaveLength(1);
+        const winner = results.find((result) => result.created)?.message;
+        for (const result of results) {
+          expect(result.message.id).toBe(winner?.id);
+          expect(result.message).toEqual(winner);
+        }
+        expect(await list(chat.conversationId)).toEqual([winner]);
+      });
+
+      it('stores concurrent inserts with distinct clientMsgIds as distinct messages with distinct seq', async () => {
+        const chat = conversation();
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.messages.insert(chat.message(`parallel ${i}`, { clientMsgId: `p-${i}` }))),
+        );
+        expect(results.every((result) => result.created)).toBe(true);
+        expect(new Set(results.map((result) => result.message.seq)).size).toBe(10);
+        expect(new Set(results.map((result) => result.message.id)).size).toBe(10);
+        const listed = await list(chat.conversationId);
+        expect(listed).toHaveLength(10);
+        expect(isStrictlyIncreasing(listed.map((message) => message.seq).reverse())).toBe(true);
+      });
+
+      it('never deduplicates messages without a clientMsgId, and gives them no clientMsgId property', async () => {
+        const chat = conversation();
+        const withoutKey = await store.messages.insert(chat.message('same text'));
+        const withUndefined = await store.messages.insert(chat.message('same text', { clientMsgId: undefined }));
+        expect(withoutKey.created).toBe(true);
+        expect(withUndefined.created).toBe(true);
+        expect(withUndefined.message.id).not.toBe(withoutKey.message.id);
+
+        const listed = await list(chat.conversationId);
+        expect(listed).toHaveLength(2);
+        for (const message of [withoutKey.message, withUndefined.message, ...listed]) {
+          expect('clientMsgId' in message).toBe(false);
+          expect(Object.keys(message).sort()).toEqual(
+            ['conversationId', 'createdAt', 'id', 'message', 'receiverId', 'senderId', 'seq'],
+          );
+        }
+      });
+
+      it('lists a conversation newest first, honouring limit and beforeSeq (strictly less), only that conversation', async () => {
+        const chat = conversation();
+        const other = conversation();
+        const mine: StoredMessage[] = [];
+        for (let i = 0; i < 6; i += 1) {
+          mine.push((await store.messages.insert(chat.message(`mine ${i}`))).message);
+          // Interleaved messages of another conversation (also between the same two users, reversed).
+          await store.messages.insert(other.message(`other ${i}`));
+          await store.messages.insert(
+            chat.message(`other direction ${i}`, {
+              conversationId: other.conversationId,
+              senderId: chat.receiverId,
+              receiverId: chat.senderId,
+            }),
+          );
+        }
+        const newestFirst = [...mine].reverse();
+        const seqOf = (index: number) => (mine[index] as StoredMessage).seq;
+
+        expect(await list(chat.conversationId)).toEqual(newestFirst);
+        expect(await list(chat.conversationId, 2)).toEqual(newestFirst.slice(0, 2));
+        expect(await list(chat.conversationId, 1)).toEqual(newestFirst.slice(0, 1));
+
+        // beforeSeq is exclusive: the message with that seq is not included.
+        expect(await list(chat.conversationId, 10, seqOf(3))).toEqual([mine[2], mine[1], mine[0]]);
+        expect(await list(chat.conversationId, 2, seqOf(3))).toEqual([mine[2], mine[1]]);
+        expect(await list(chat.conversationId, 10, seqOf(0))).toEqual([]);
+        expect(await list(chat.conversationId, 10, seqOf(5) + 1)).toEqual(newestFirst);
+        expect(await list(chat.conversationId, 10, seqOf(5) + 1_000_000)).toEqual(newestFirst);
+
+        // Paging with beforeSeq walks the whole conversation without gaps or repeats.
+        const paged: StoredMessage[] = [];
+        let before: number | undefined;
+        for (;;) {
+          const page = await list(chat.conversationId, 4, before);
+          if (page.length === 0) break;
+          paged.push(...page);
+          before = (page[page.length - 1] as StoredMessage).seq;
+        }
+        expect(paged).toEqual(newestFirst);
+
+        expect(await list(`dm:${uniqueTag('nobody')}`)).toEqual([]);
+        const others = await list(other.conversationId);
+        expect(others).toHaveLength(12);
+        expect(others.every((message) => message.conversationId === other.conversationId)).toBe(true);
+      });
+    });
+
+    describe('revocations', () => {
+      const credentialId = () => `jti-${randomUUID()}`;
+
+      it('isRevoked is false before revoke and true after', async () => {
+        const id = credentialId();
+        const bystander = credentialId();
+        expect(await store.revocations.isRevoked(id)).toBe(false);
+        await store.revocations.revoke(id, new Date(Date.now() + HOUR_MS));
+        expect(await store.revocations.isRevoked(id)).toBe(true);
+        expect(await store.revocations.isRevoked(bystander)).toBe(false);
+      });
+
+      it('revoking the same credential twice is fine', async () => {
+        const id = credentialId();
+        await store.revocations.revoke(id, new Date(Date.now() + HOUR_MS));
+        await expect(store.revocations.revoke(id, new Date(Date.now() + 2 * HOUR_MS))).resolves.toBeUndefined();
+        expect(await store.revocations.isRevoked(id)).toBe(true);
+      });
+
+      it('purgeExpired removes only expired revocations and returns how many it removed', async () => {
+        const now = new Date();
+        const expiredLongAgo = credentialId();
+        const expiredRecently = credentialId();
+        const stillValid = credentialId();
+        await store.revocations.revoke(expiredLongAgo, new Date(now.getTime() - 2 * HOUR_MS));
+        await store.revocations.revoke(expiredRecently, new Date(now.getTime() - 1000));
+        await store.revocations.revoke(stillValid, new Date(now.getTime() + HOUR_MS));
+
+        const purged = await store.revocations.purgeExpired(now);
+        expect(Number.isInteger(purged)).toBe(true);
+        if (isolated) {
+          expect(purged).toBe(2);
+        } else {
+          // A shared database may hold other expired revocations, and MongoDB's TTL monitor
+          // may have removed ours first: only the outcome per credential is certain.
+          expect(purged).toBeGreaterThanOrEqual(0);
+        }
+        expect(await store.revocations.isRevoked(expiredLongAgo)).toBe(false);
+        expect(await store.revocations.isRevoked(expiredRecently)).toBe(false);
+        expect(await store.revocations.isRevoked(stillValid)).toBe(true);
+
+        if (isolated) expect(await store.revocations.purgeExpired(now)).toBe(0);
+        expect(await store.revocations.isRevoked(stillValid)).toBe(true);
+      });
+
+      if (isolated) {
+        // Only on a private store: purging "as of" a future instant would delete other tests' data.
+        it('purgeExpired judges expiry by the instant it is given', async () => {
+          const base = Date.now();
+          const [a, b, c] = [credentialId(), credentialId(), credentialId()];
+          await store.revocations.revoke(a, new Date(base + 1 * HOUR_MS));
+          await store.revocations.revoke(b, new Date(base + 2 * HOUR_MS));
+          await store.revocations.revoke(c, new Date(base + 3 * HOUR_MS));
+
+          expect(await store.revocations.purgeExpired(new Date(base))).toBe(0);
+          expect(await store.revocations.purgeExpired(new Date(base + 2.5 * HOUR_MS))).toBe(2);
+          expect(await store.revocations.isRevoked(a)).toBe(false);
+          expect(await store.revocations.isRevoked(b)).toBe(false);
+          expect(await store.revocations.isRevoked(c)).toBe(true);
+        });
+      }
+    });
+
+    describe('ping', () => {
+      it('resolves while the store is open', async () => {
+        expect(['sqlite', 'mongodb']).toContain(store.kind);
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+    });
+  });
+}
