@@ -3,7 +3,7 @@ import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
-import { authenticate, authRoutes, createSessionMiddleware } from './modules/auth/index.js';
+import { authenticate, authRoutes } from './modules/auth/index.js';
 import { chatsRoutes } from './modules/chats/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { usersRoutes } from './modules/users/index.js';
@@ -41,17 +41,11 @@ export function createApp(container: Container): Express {
   app.use(helmet());
   app.use(cors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true }));
   app.use(express.json({ limit: config.bodyLimit }));
-  app.use(
-    createSessionMiddleware({
-      secret: config.sessionSecret,
-      store: container.sessionStore,
-      ttlSeconds: config.jwtTtlSeconds,
-      secureCookie: config.isProduction,
-    }),
-  );
+  // Health first: it needs no session, and answers even while the session store is away.
+  app.use('/health', healthRoutes({ health: container.health }));
+  app.use(container.sessionMiddleware);
 
   const authenticated = authenticate(container.auth);
-  app.use('/health', healthRoutes({ health: container.health }));
   app.use('/auth', authRoutes({ auth: container.auth, rateLimit: container.authRateLimit, secureCookie: config.isProduction }));
   app.use('/users', usersRoutes({ users: container.users, authenticated }));
   app.use('/chats', chatsRoutes({ chats: container.chats, authenticated }));

@@ -1,10 +1,18 @@
 import path from 'node:path';
 import type { RequestHandler } from 'express';
-import type { Store as SessionStore } from 'express-session';
 import type { Config } from './config.js';
-import { createAuthRateLimit, createAuthService, createSessionStore, createTokenService, type AuthService } from './modules/auth/index.js';
-import { createChatService, MessageEvents, type ChatService } from './modules/chats/index.js';
+import {
+  AuthEvents,
+  createAuthRateLimit,
+  createAuthService,
+  createSessionMiddleware,
+  createSessionStore,
+  createTokenService,
+  type AuthService,
+} from './modules/auth/index.js';
+import { createChatService, createSendRateLimiter, MessageEvents, type ChatService } from './modules/chats/index.js';
 import { createHealthService, type HealthProbe, type HealthService } from './modules/health/index.js';
+import { createMemoryPresence, createRedisPresence, type PresenceStore } from './modules/presence/index.js';
 import { createUsersService, type UsersService } from './modules/users/index.js';
 import type { Logger } from './shared/logger.js';
 import { connectRedis, createRedisClient, type RedisClient } from './shared/redis-client.js';
@@ -12,15 +20,25 @@ import { openMongoStore } from './store/mongo.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 
+/** The Redis connections of one instance: commands, and the adapter's publisher and subscriber. */
+export interface RedisClients {
+  main: RedisClient;
+  pub: RedisClient;
+  sub: RedisClient;
+}
+
 /** Everything Parley is built from, made once at start-up and passed down explicitly. */
 export interface Container {
   config: Config;
   logger: Logger;
   store: Store;
-  redis: RedisClient | undefined;
-  sessionStore: SessionStore;
+  redis: RedisClients | undefined;
+  /** Shared by Express and the Socket.IO handshake, so a cookie means the same in both. */
+  sessionMiddleware: RequestHandler;
   authRateLimit: RequestHandler;
   messageEvents: MessageEvents;
+  authEvents: AuthEvents;
+  presence: PresenceStore;
   auth: AuthService;
   users: UsersService;
   chats: ChatService;
@@ -35,11 +53,21 @@ async function openStore(config: Config): Promise<Store> {
   return openSqliteStore({ file: path.join(config.dataDir, 'parley.db') });
 }
 
-async function openRedis(config: Config, logger: Logger): Promise<RedisClient | undefined> {
+async function openRedis(config: Config, logger: Logger): Promise<RedisClients | undefined> {
   if (!config.redisUrl) return undefined;
-  const redis = createRedisClient({ url: config.redisUrl, logger, role: 'main' });
-  await connectRedis(redis, logger);
-  return redis;
+  const url = config.redisUrl;
+  const clients: RedisClients = {
+    main: createRedisClient({ url, logger, role: 'main' }),
+    pub: createRedisClient({ url, logger, role: 'pub' }),
+    sub: createRedisClient({ url, logger, role: 'sub', offlineQueue: true }),
+  };
+  await Promise.all(Object.values(clients).map((client) => connectRedis(client, logger)));
+  return clients;
+}
+
+async function closeRedis(client: RedisClient): Promise<void> {
+  if (client.isReady) await client.close();
+  else if (client.isOpen) client.destroy(); // still retrying: nothing queued worth waiting for
 }
 
 function healthProbes(store: Store, redis: RedisClient | undefined): Record<string, HealthProbe> {
@@ -57,6 +85,8 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   const store = await openStore(config);
   const redis = await openRedis(config, logger);
   const messageEvents = new MessageEvents();
+  const authEvents = new AuthEvents();
+  const presence = redis ? createRedisPresence(redis.main, config.presenceTtlSeconds * 1000) : createMemoryPresence();
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
 
   const purgeTimer = setInterval(() => {
@@ -68,23 +98,36 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     logger,
     store,
     redis,
-    sessionStore: createSessionStore(config.jwtTtlSeconds, redis),
-    authRateLimit: createAuthRateLimit({ perMinute: config.authRateLimitPerMinute, redis }),
+    sessionMiddleware: createSessionMiddleware({
+      secret: config.sessionSecret,
+      store: createSessionStore(config.jwtTtlSeconds, redis?.main),
+      ttlSeconds: config.jwtTtlSeconds,
+      secureCookie: config.isProduction,
+    }),
+    authRateLimit: createAuthRateLimit({ perMinute: config.authRateLimitPerMinute, redis: redis?.main }),
     messageEvents,
+    authEvents,
+    presence,
     auth: createAuthService({
       users: store.users,
       revocations: store.revocations,
       tokens,
       sessionTtlSeconds: config.jwtTtlSeconds,
+      events: authEvents,
     }),
-    users: createUsersService({ users: store.users }),
-    chats: createChatService({ users: store.users, messages: store.messages, events: messageEvents }),
-    health: createHealthService(healthProbes(store, redis)),
+    users: createUsersService({ users: store.users, presence }),
+    chats: createChatService({
+      users: store.users,
+      messages: store.messages,
+      events: messageEvents,
+      sendRateLimiter: createSendRateLimiter({ perSecond: config.sendRateLimitPerSecond, redis: redis?.main }),
+    }),
+    health: createHealthService(healthProbes(store, redis?.main)),
     async close() {
       clearInterval(purgeTimer);
       messageEvents.removeAllListeners();
-      if (redis?.isReady) await redis.close();
-      else if (redis?.isOpen) redis.destroy(); // still retrying: nothing queued worth waiting for
+      authEvents.removeAllListeners();
+      if (redis) await Promise.all(Object.values(redis).map(closeRedis));
       await store.close();
     },
   };

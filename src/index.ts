@@ -2,9 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { startParley, type RunningParley } from './start.js';
 
-const SHUTDOWN_TIMEOUT_MS = 15_000;
-
-function handleSignals(parley: RunningParley, logger: Logger): void {
+function handleSignals(parley: RunningParley, logger: Logger, timeoutMs: number): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -13,7 +11,7 @@ function handleSignals(parley: RunningParley, logger: Logger): void {
     const forceExit = setTimeout(() => {
       logger.error('shutdown timed out; exiting');
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS).unref();
+    }, timeoutMs).unref();
     parley.stop().then(
       () => {
         clearTimeout(forceExit);
@@ -52,7 +50,8 @@ async function main(): Promise<void> {
   handleProcessErrors(logger);
   const parley = await startParley(config, logger);
   logger.info({ url: parley.url, store: parley.container.store.kind, redis: Boolean(config.redisUrl) }, 'parley started');
-  handleSignals(parley, logger);
+  // Connections get SHUTDOWN_TIMEOUT to finish; closing the store and Redis gets a little more.
+  handleSignals(parley, logger, config.shutdownTimeoutSeconds * 1000 + 5000);
 }
 
 main().catch((error: unknown) => {

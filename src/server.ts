@@ -1,22 +1,69 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
 import type { Express } from 'express';
-import type { Logger } from './shared/logger.js';
+import { Server } from 'socket.io';
+import type { Container } from './container.js';
+import { disconnectOnLogout, socketAuthentication } from './modules/auth/index.js';
+import { deliverMessages, registerChatSocketHandlers } from './modules/chats/index.js';
+import { trackPresence } from './modules/presence/index.js';
+import type { ParleyIo } from './realtime/types.js';
 
 export interface ParleyServer {
   httpServer: http.Server;
+  io: ParleyIo;
   listen(port: number, host: string): Promise<AddressInfo>;
-  /** Stops accepting, lets requests in flight finish for up to `graceMs`, then cuts the rest. */
+  /** Disconnects sockets, stops accepting, lets requests in flight finish for up to `graceMs`. */
   close(graceMs?: number): Promise<void>;
 }
 
-/** The HTTP server around the app; Socket.IO joins it here. */
-export function createServer(app: Express, logger: Logger): ParleyServer {
+/** The largest Socket.IO packet accepted: a 4000-character message with room to spare. */
+const MAX_SOCKET_PACKET_BYTES = 64 * 1024;
+
+function createIo(httpServer: http.Server, container: Container): ParleyIo {
+  const { config, redis } = container;
+  const io: ParleyIo = new Server(httpServer, {
+    cors: { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true },
+    maxHttpBufferSize: MAX_SOCKET_PACKET_BYTES,
+    serveClient: false,
+  });
+  // With Redis, rooms span instances: a user's room reaches their sockets wherever they are.
+  if (redis) io.adapter(createAdapter(redis.pub, redis.sub));
+  return io;
+}
+
+function wireRealtime(io: ParleyIo, container: Container): () => void {
+  const { logger, config } = container;
+  const log = logger.child({ component: 'socket' });
+  io.engine.use(container.sessionMiddleware);
+  io.use(socketAuthentication({ auth: container.auth, allowedOrigins: config.corsOrigins, logger: log }));
+  const registerChatHandlers = registerChatSocketHandlers({ chats: container.chats, logger: log });
+  io.on('connection', (socket) => {
+    log.debug({ socketId: socket.id, userId: socket.data.userId }, 'socket connected');
+    registerChatHandlers(socket);
+  });
+  deliverMessages(io, container.messageEvents);
+  disconnectOnLogout(io, container.authEvents);
+  const presence = trackPresence({
+    io,
+    presence: container.presence,
+    heartbeatMs: (config.presenceTtlSeconds * 1000) / 3,
+    logger,
+  });
+  return presence.stop;
+}
+
+/** The HTTP server around the app, with Socket.IO and its adapter on the same port. */
+export function createServer(app: Express, container: Container): ParleyServer {
+  const { logger } = container;
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
+  const io = createIo(httpServer, container);
+  const stopRealtime = wireRealtime(io, container);
 
   return {
     httpServer,
+    io,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -29,10 +76,12 @@ export function createServer(app: Express, logger: Logger): ParleyServer {
       });
     },
     close(graceMs = 10_000) {
+      stopRealtime();
       return new Promise((resolve) => {
         if (!httpServer.listening) return resolve();
         const force = setTimeout(() => httpServer.closeAllConnections(), graceMs).unref();
-        httpServer.close(() => {
+        // io.close() disconnects every socket and then closes the HTTP server.
+        io.close(() => {
           clearTimeout(force);
           resolve();
         });

@@ -16,7 +16,7 @@ export interface RunningParley {
 /** Builds and starts one Parley instance. Used by index.ts and by the integration tests alike. */
 export async function startParley(config: Config, logger: Logger): Promise<RunningParley> {
   const container = await createContainer(config, logger);
-  const server = createServer(createApp(container), logger);
+  const server = createServer(createApp(container), container);
   let address;
   try {
     address = await server.listen(config.port, config.host);
@@ -31,7 +31,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
     port: address.port,
     async stop() {
-      await server.close();
+      await server.close(config.shutdownTimeoutSeconds * 1000);
       await container.close();
     },
   };

@@ -1,12 +1,11 @@
 import { createClient } from 'redis';
 import type { Logger } from './logger.js';
 
-function createRetryingClient(url: string) {
+function createRetryingClient(url: string, offlineQueue: boolean) {
   return createClient({
     url,
     socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000), connectTimeout: 3000 },
-    // While Redis is away commands fail at once rather than queue: callers fall back or answer 503.
-    disableOfflineQueue: true,
+    disableOfflineQueue: !offlineQueue,
     commandsQueueMaxLength: 10_000,
   });
 }
@@ -18,15 +17,21 @@ export interface RedisClientOptions {
   logger: Logger;
   /** A name for logs, e.g. "main" or "pub". */
   role: string;
+  /**
+   * Queue commands while disconnected (bounded) and send them on reconnect. Off by default:
+   * commands then fail at once, and callers fall back or answer 503. A subscriber wants it
+   * on, so subscriptions made while Redis is away take effect when it returns.
+   */
+  offlineQueue?: boolean;
 }
 
 /**
  * A node-redis client that retries for ever with capped backoff and only logs connection
  * errors: Redis being away degrades Parley, it never stops it.
  */
-export function createRedisClient({ url, logger, role }: RedisClientOptions): RedisClient {
+export function createRedisClient({ url, logger, role, offlineQueue = false }: RedisClientOptions): RedisClient {
   const log = logger.child({ component: 'redis', role });
-  const client = createRetryingClient(url);
+  const client = createRetryingClient(url, offlineQueue);
   let wasReady = false;
   client.on('error', (error: Error) => {
     if (wasReady) log.warn({ err: error }, 'redis connection error');

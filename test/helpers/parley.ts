@@ -7,7 +7,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { startParley, type RunningParley } from '../../src/start.js';
 
 export interface TestParleyOptions {
-  /** Environment on top of the test defaults (silent logs, no auth rate limit, port 0). */
+  /** Environment on top of the test defaults (silent logs, no rate limits, port 0). */
   env?: Record<string, string>;
   /** Share a data folder (and so the SQLite file) with another instance. */
   dataDir?: string;
@@ -36,6 +36,7 @@ export async function startTestParley({ env = {}, dataDir, logs }: TestParleyOpt
     DATA_DIR: dir,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     AUTH_RATE_LIMIT: '0',
+    SEND_RATE_LIMIT: '0',
     ...env,
   });
   const running = await startParley(config, createLogger({ level: config.logLevel, pretty: false, destination: logs }));

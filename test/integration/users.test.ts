@@ -52,11 +52,11 @@ describe('GET /users', () => {
 });
 
 describe('GET /users/:id', () => {
-  it('answers the user, with the session cookie too', async () => {
+  it('answers the user and whether they are online, with the session cookie too', async () => {
     const other = await registerUser(url);
     const response = await request(url, 'GET', `/users/${other.user.id}`, { cookie: caller.cookie });
     expect(response.status).toBe(200);
-    expect(response.body.user).toEqual(other.user);
+    expect(response.body.user).toEqual({ ...other.user, online: false });
   });
 
   it('answers 404 user_not_found for an unknown id', async () => {

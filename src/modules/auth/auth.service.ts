@@ -1,4 +1,5 @@
 import { errors } from '../../shared/errors.js';
+import type { AuthEvents } from './auth-events.js';
 import type { User, UserRepository } from '../users/user.js';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.js';
 import type { RevocationRepository } from './revocation.js';
@@ -23,6 +24,7 @@ export interface AuthServiceDeps {
   tokens: TokenService;
   /** Session lifetime, so a revoked session id is remembered as long as its cookie could live. */
   sessionTtlSeconds: number;
+  events: AuthEvents;
 }
 
 const tokenRevocationKey = (tokenId: string) => `token:${tokenId}`;
@@ -30,7 +32,7 @@ const sessionRevocationKey = (sessionId: string) => `session:${sessionId}`;
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function createAuthService({ users, revocations, tokens, sessionTtlSeconds }: AuthServiceDeps) {
+export function createAuthService({ users, revocations, tokens, sessionTtlSeconds, events }: AuthServiceDeps) {
   async function register({ username, password }: Credentials): Promise<AuthResult> {
     const passwordHash = await hashPassword(password);
     const user = await users.create({ username, passwordHash, createdAt: new Date() });
@@ -65,6 +67,7 @@ export function createAuthService({ users, revocations, tokens, sessionTtlSecond
       pending.push(revocations.revoke(sessionRevocationKey(identity.sessionId), expiresAt));
     }
     await Promise.all(pending);
+    events.emit('loggedOut', identity);
   }
 
   async function currentUser(identity: Identity): Promise<User> {

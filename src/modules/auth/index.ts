@@ -5,3 +5,6 @@ export { createAuthRateLimit } from './auth-rate-limit.js';
 export { createSessionMiddleware, createSessionStore, SESSION_COOKIE } from './session.js';
 export { createTokenService } from './tokens.js';
 export { usernameSchema } from './auth.schemas.js';
+export { AuthEvents } from './auth-events.js';
+export { socketAuthentication } from './socket-auth.js';
+export { disconnectOnLogout } from './socket-logout.js';

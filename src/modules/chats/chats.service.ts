@@ -5,11 +5,13 @@ import { decodeHistoryCursor, encodeHistoryCursor } from './cursor.js';
 import { toPublicMessage, type Message, type MessageRepository } from './message.js';
 import type { MessageEvents } from './message-events.js';
 import type { SendMessageInput } from './chats.schemas.js';
+import type { SendRateLimiter } from './send-rate-limit.js';
 
 export interface ChatServiceDeps {
   users: UserRepository;
   messages: MessageRepository;
   events: MessageEvents;
+  sendRateLimiter: SendRateLimiter;
 }
 
 export interface SendResult {
@@ -32,13 +34,14 @@ export interface HistoryQuery {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService({ users, messages, events }: ChatServiceDeps) {
+export function createChatService({ users, messages, events, sendRateLimiter }: ChatServiceDeps) {
   async function requireUser(userId: string): Promise<void> {
     if (!(await users.findById(userId))) throw errors.userNotFound();
   }
 
   /** The one send path, for REST and sockets alike: validate, store once, then announce. */
   async function sendMessage(senderId: string, input: SendMessageInput): Promise<SendResult> {
+    await sendRateLimiter.consume(senderId);
     await requireUser(input.receiverId);
     const { message: stored, created } = await messages.insert({
       conversationId: directConversationId(senderId, input.receiverId),

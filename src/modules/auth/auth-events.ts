@@ -1,0 +1,9 @@
+import { EventEmitter } from 'node:events';
+import type { Identity } from './auth.service.js';
+
+interface AuthEventMap {
+  /** These credentials were just revoked: whatever was opened with them must close. */
+  loggedOut: [identity: Identity];
+}
+
+export class AuthEvents extends EventEmitter<AuthEventMap> {}

@@ -1,0 +1,72 @@
+import type { Request } from 'express';
+import type { ExtendedError } from 'socket.io';
+import { toAppError } from '../../shared/error-handler.js';
+import { errors, type AppError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import { sessionRoom, tokenRoom, userRoom } from '../../realtime/rooms.js';
+import type { ParleySocket } from '../../realtime/types.js';
+import type { AuthService, Identity } from './auth.service.js';
+
+export interface SocketAuthOptions {
+  auth: AuthService;
+  /** Browser origins allowed to open a cookie-authenticated socket (CORS_ORIGINS). */
+  allowedOrigins: string[];
+  logger: Logger;
+}
+
+function connectError(error: AppError): ExtendedError {
+  return Object.assign(new Error(error.message), { data: { code: error.code } });
+}
+
+/** Same-origin (the page was served by this host) or on the allowlist. */
+function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
+  if (origin === undefined) return true; // not a browser: no ambient cookie to abuse
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+async function identifySocket(socket: ParleySocket, { auth, allowedOrigins }: SocketAuthOptions): Promise<Identity> {
+  const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  if (token !== undefined) {
+    if (typeof token !== 'string' || token.length === 0) throw errors.unauthorized('auth.token must be a string');
+    return auth.authenticateToken(token);
+  }
+  const req = socket.request as Request;
+  const userId = req.session?.userId;
+  if (!userId) {
+    if (req.sessionStoreError) throw errors.sessionStoreUnavailable(req.sessionStoreError);
+    throw errors.unauthorized('Send auth.token or the session cookie');
+  }
+  // A cookie rides along with any page's request: only trusted origins may use it (no cross-site WebSocket hijacking).
+  if (!originAllowed(socket.handshake.headers.origin, socket.handshake.headers.host, allowedOrigins)) {
+    throw errors.forbidden('Origin not allowed for cookie authentication');
+  }
+  return auth.authenticateSession(req.sessionID, userId);
+}
+
+/**
+ * Socket.IO handshake middleware: `auth: { token }` (JWT) or the connect.sid session
+ * cookie; anything else is refused with a connect_error that says why.
+ */
+export function socketAuthentication(options: SocketAuthOptions) {
+  return async (socket: ParleySocket, next: (error?: ExtendedError) => void): Promise<void> => {
+    try {
+      const identity = await identifySocket(socket, options);
+      socket.data = { userId: identity.userId, tokenId: identity.token?.tokenId, sessionId: identity.sessionId };
+      const rooms = [userRoom(identity.userId)];
+      if (identity.token) rooms.push(tokenRoom(identity.token.tokenId));
+      if (identity.sessionId) rooms.push(sessionRoom(identity.sessionId));
+      await socket.join(rooms);
+      next();
+    } catch (error) {
+      const appError = toAppError(error);
+      if (appError.status >= 500) options.logger.error({ err: error }, 'socket authentication failed');
+      else options.logger.debug({ code: appError.code }, 'socket refused');
+      next(connectError(appError));
+    }
+  };
+}

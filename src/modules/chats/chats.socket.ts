@@ -1,0 +1,29 @@
+import type { Logger } from '../../shared/logger.js';
+import { socketHandler } from '../../realtime/socket-handler.js';
+import type { ParleySocket } from '../../realtime/types.js';
+import { sendMessageSchema } from './chats.schemas.js';
+import type { ChatService } from './chats.service.js';
+
+function clientMsgIdOf(payload: unknown): string | undefined {
+  const clientMsgId = (payload as { clientMsgId?: unknown } | null)?.clientMsgId;
+  return typeof clientMsgId === 'string' ? clientMsgId : undefined;
+}
+
+/** send_message runs the same service function as POST /chats/:userId/send. */
+export function registerChatSocketHandlers({ chats, logger }: { chats: ChatService; logger: Logger }) {
+  const onSendMessage = socketHandler({
+    schema: sendMessageSchema,
+    logger,
+    handle: async (socket, input) => {
+      const { message } = await chats.sendMessage(socket.data.userId, input);
+      return { message };
+    },
+    onFailure: (socket, payload, error) => {
+      socket.emit('message_error', { clientMsgId: clientMsgIdOf(payload), error });
+    },
+  });
+
+  return (socket: ParleySocket) => {
+    socket.on('send_message', onSendMessage(socket));
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The realtime protocol: every event and payload, typed. A TypeScript client can import
+ * this module alone (it has no runtime code):
+ *
+ *   import type { ClientToServerEvents, ServerToClientEvents } from 'parley/dist/realtime/events.js';
+ *   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
+ */
+
+export interface ChatMessage {
+  id: string;
+  senderId: string;
+  receiverId: string;
+  message: string;
+  /** ISO-8601 UTC, as Date.prototype.toISOString writes it. */
+  createdAt: string;
+  clientMsgId?: string;
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+}
+
+export interface SendMessagePayload {
+  receiverId: string;
+  message: string;
+  /** Makes retries safe: the same (sender, clientMsgId) is stored once. */
+  clientMsgId?: string;
+}
+
+export type AckOk<T> = { ok: true } & T;
+export interface AckFailure {
+  ok: false;
+  error: ErrorBody;
+}
+export type Ack<T> = AckOk<T> | AckFailure;
+
+export type SendMessageAck = Ack<{ message: ChatMessage }>;
+
+export interface MessageErrorEvent {
+  clientMsgId?: string;
+  error: ErrorBody;
+}
+
+export interface ClientToServerEvents {
+  send_message: (payload: SendMessagePayload, ack?: (response: SendMessageAck) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  /** A message for this user, to every socket of the receiver on every instance. */
+  receive_message: (message: ChatMessage) => void;
+  /** A message this user sent (from any device or over REST), to every socket of the sender. */
+  message_sent: (message: ChatMessage) => void;
+  /** A send_message from this socket failed; the ack carries the same error. */
+  message_error: (event: MessageErrorEvent) => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface InterServerEvents {}
+
+/** What the server knows about an authenticated socket. */
+export interface SocketData {
+  userId: string;
+  tokenId?: string;
+  sessionId?: string;
+}
