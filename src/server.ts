@@ -7,6 +7,7 @@ import type { Container } from './container.js';
 import { disconnectOnLogout, socketAuthentication } from './modules/auth/index.js';
 import { deliverMessages, registerChatSocketHandlers } from './modules/chats/index.js';
 import { trackPresence } from './modules/presence/index.js';
+import { withHandledRejections } from './realtime/adapter-clients.js';
 import type { ParleyIo } from './realtime/types.js';
 
 export interface ParleyServer {
@@ -21,14 +22,17 @@ export interface ParleyServer {
 const MAX_SOCKET_PACKET_BYTES = 64 * 1024;
 
 function createIo(httpServer: http.Server, container: Container): ParleyIo {
-  const { config, redis } = container;
+  const { config, redis, logger } = container;
   const io: ParleyIo = new Server(httpServer, {
     cors: { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true },
     maxHttpBufferSize: MAX_SOCKET_PACKET_BYTES,
     serveClient: false,
   });
   // With Redis, rooms span instances: a user's room reaches their sockets wherever they are.
-  if (redis) io.adapter(createAdapter(redis.pub, redis.sub));
+  if (redis) {
+    const log = logger.child({ component: 'adapter' });
+    io.adapter(createAdapter(withHandledRejections(redis.pub, log), withHandledRejections(redis.sub, log)));
+  }
   return io;
 }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, request, uniqueUsername } from '../helpers/http.js';
 import { makeDataDir, startTestParley, type TestParley } from '../helpers/parley.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { connectSocket, sendMessage } from '../helpers/socket.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /*
@@ -71,7 +72,18 @@ describe('when Redis goes away and comes back', () => {
     const loggedOut = await registerUser(a.url);
     await request(a.url, 'POST', '/auth/logout', { token: loggedOut.token });
 
+    const peer = await registerUser(a.url);
+    const socket = await connectSocket(a.url, { token: registered.token });
     await redis.stop();
+    // Sends are stored and acknowledged without Redis (live delivery to other instances pauses).
+    const ack = await sendMessage(socket, { receiverId: peer.user.id, message: 'while Redis is away' });
+    expect(ack.ok).toBe(true);
+    const restSend = await request(a.url, 'POST', `/chats/${registered.user.id}/send`, {
+      token: registered.token,
+      body: { receiverId: peer.user.id, message: 'over REST while Redis is away' },
+    });
+    expect(restSend.status).toBe(201);
+    socket.close();
     const down = await request(a.url, 'GET', '/health');
     expect(down.status).toBe(503);
     expect(down.body.checks.redis.status).toBe('error');
@@ -117,6 +129,33 @@ describe('auth rate limit in Redis', () => {
       await first.dispose();
       await second.dispose();
       await ownRedis.dispose();
+    }
+  });
+});
+
+describe('starting while Redis is down', () => {
+  it('starts anyway, reports Redis in /health, and recovers when Redis comes up', async () => {
+    const lateRedis = await startTestRedis();
+    await lateRedis.stop();
+    const parley = await startTestParley({ env: { REDIS_URL: lateRedis.url } });
+    try {
+      const down = await request(parley.url, 'GET', '/health');
+      expect(down.status).toBe(503);
+      expect(down.body.checks.redis.status).toBe('error');
+      // Registration answers with a token alone (no session without Redis), and the token works.
+      const registered = await request(parley.url, 'POST', '/auth/register', {
+        body: { username: uniqueUsername(), password: 'password123' },
+      });
+      expect(registered.status).toBe(201);
+      expect(registered.sessionCookie).toBeUndefined();
+      expect((await request(parley.url, 'GET', '/auth/me', { token: registered.body.token })).status).toBe(200);
+      await lateRedis.start();
+      await waitFor(async () => (await request(parley.url, 'GET', '/health')).status === 200);
+      const fresh = await registerUser(parley.url);
+      expect((await request(parley.url, 'GET', '/auth/me', { cookie: fresh.cookie })).status).toBe(200);
+    } finally {
+      await parley.dispose();
+      await lateRedis.dispose();
     }
   });
 });

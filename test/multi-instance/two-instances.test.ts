@@ -106,6 +106,25 @@ describe('two instances, one Redis, one store', () => {
   });
 });
 
+describe('Redis restarting', () => {
+  it('resumes cross-instance delivery once Redis is back, without restarting the instances', async () => {
+    const alice = await registerUser(a.url);
+    const bob = await registerUser(b.url);
+    await redis.restart();
+    for (const instance of [a, b]) {
+      await waitFor(async () => (await request(instance.url, 'GET', '/health')).status === 200, 15_000);
+    }
+    const aliceOnA = await open(a.url, { token: alice.token });
+    const bobOnB = await open(b.url, { token: bob.token });
+    const received = collect(bobOnB, 'receive_message');
+    // The subscriber re-subscribes on reconnect; poll with fresh messages until one crosses.
+    await waitFor(async () => {
+      await sendMessage(aliceOnA, { receiverId: bob.user.id, message: 'after restart' });
+      return received.length > 0;
+    }, 15_000, 250);
+  });
+});
+
 describe('an instance killed with SIGKILL', () => {
   it('leaves no one online for ever: its users go offline once the presence TTL passes', async () => {
     const doomed = await spawnParley(env);
