@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
 import { authenticate, authRoutes } from './modules/auth/index.js';
-import { chatsRoutes } from './modules/chats/index.js';
+import { chatsRoutes, syncRoutes } from './modules/chats/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
@@ -49,6 +49,7 @@ export function createApp(container: Container): Express {
   app.use('/auth', authRoutes({ auth: container.auth, rateLimit: container.authRateLimit, secureCookie: config.isProduction }));
   app.use('/users', usersRoutes({ users: container.users, authenticated }));
   app.use('/chats', chatsRoutes({ chats: container.chats, authenticated }));
+  app.use('/sync', syncRoutes({ chats: container.chats, authenticated }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

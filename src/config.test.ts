@@ -56,6 +56,7 @@ describe('loadConfig', () => {
       sendRateLimitPerSecond: 20,
       presenceTtlSeconds: 30,
       shutdownTimeoutSeconds: 10,
+      storeTimeoutMs: 5000,
       trustProxy: false,
       bodyLimit: '32kb',
     });

@@ -51,6 +51,7 @@ const envSchema = z.object({
   SEND_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   PRESENCE_TTL: z.coerce.number().int().min(1).default(30),
   SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).default(10),
+  STORE_TIMEOUT: z.coerce.number().int().min(100).default(5000),
   TRUST_PROXY: booleanFlag.default(false),
   BODY_LIMIT: z
     .string()
@@ -80,6 +81,8 @@ export interface Config {
   presenceTtlSeconds: number;
   /** Seconds a graceful shutdown may take before connections are cut. */
   shutdownTimeoutSeconds: number;
+  /** Milliseconds a store operation may wait (for a lock, for a server) before failing with store_unavailable. */
+  storeTimeoutMs: number;
   trustProxy: boolean;
   bodyLimit: string;
 }
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendRateLimitPerSecond: vars.SEND_RATE_LIMIT,
     presenceTtlSeconds: vars.PRESENCE_TTL,
     shutdownTimeoutSeconds: vars.SHUTDOWN_TIMEOUT,
+    storeTimeoutMs: vars.STORE_TIMEOUT,
     trustProxy: vars.TRUST_PROXY,
     bodyLimit: vars.BODY_LIMIT,
   };

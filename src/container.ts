@@ -49,8 +49,8 @@ export interface Container {
 const REVOCATION_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 async function openStore(config: Config): Promise<Store> {
-  if (config.mongodbUri) return openMongoStore({ uri: config.mongodbUri });
-  return openSqliteStore({ file: path.join(config.dataDir, 'parley.db') });
+  if (config.mongodbUri) return openMongoStore({ uri: config.mongodbUri, timeoutMs: config.storeTimeoutMs });
+  return openSqliteStore({ file: path.join(config.dataDir, 'parley.db'), lockTimeoutMs: config.storeTimeoutMs });
 }
 
 async function openRedis(config: Config, logger: Logger): Promise<RedisClients | undefined> {

@@ -37,6 +37,15 @@ export type Ack<T> = AckOk<T> | AckFailure;
 
 export type SendMessageAck = Ack<{ message: ChatMessage }>;
 
+export interface SyncRequest {
+  /** The cursor of the previous sync; from the start when absent. */
+  since?: string;
+  /** Default 100, at most 500. */
+  limit?: number;
+}
+
+export type SyncAck = Ack<{ messages: ChatMessage[]; cursor: string; hasMore: boolean }>;
+
 export interface MessageErrorEvent {
   clientMsgId?: string;
   error: ErrorBody;
@@ -44,6 +53,8 @@ export interface MessageErrorEvent {
 
 export interface ClientToServerEvents {
   send_message: (payload: SendMessagePayload, ack?: (response: SendMessageAck) => void) => void;
+  /** Everything sent or received after `since`, in commit order (same as GET /sync). */
+  sync: (request: SyncRequest, ack: (response: SyncAck) => void) => void;
 }
 
 export interface ServerToClientEvents {

@@ -4,14 +4,23 @@ import BetterSqlite3 from 'better-sqlite3';
 import { revocationsSqliteSchema, createSqliteRevocationRepository } from '../modules/auth/revocations.sqlite.js';
 import { messagesSqliteSchema, createSqliteMessageRepository } from '../modules/chats/messages.sqlite.js';
 import { usersSqliteSchema, createSqliteUserRepository } from '../modules/users/users.sqlite.js';
+import { retryWhileBusy, withBusyRetry } from './busy-retry.js';
 import type { Store } from './store.js';
+
+const schema = `${usersSqliteSchema} ${messagesSqliteSchema} ${revocationsSqliteSchema}`;
 
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. */
   file: string;
-  /** How long a statement waits for another process's write lock before failing, in ms. Default 2000. */
-  busyTimeoutMs?: number;
+  /**
+   * How long an operation may wait for another process's write lock before it fails with
+   * store_unavailable, in ms. Default 5000. The wait happens on the event loop.
+   */
+  lockTimeoutMs?: number;
 }
+
+/** SQLite's own (blocking) busy wait, kept short: longer waits are retried on the event loop. */
+const BLOCKING_BUSY_TIMEOUT_MS = 20;
 
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
@@ -22,23 +31,25 @@ export function isUniqueViolation(error: unknown): boolean {
  * The embedded store: one SQLite file in WAL mode, which several processes on one
  * machine may share (readers never block the single writer).
  */
-export function openSqliteStore({ file, busyTimeoutMs = 2000 }: SqliteStoreOptions): Store {
+export async function openSqliteStore({ file, lockTimeoutMs = 5000 }: SqliteStoreOptions): Promise<Store> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new BetterSqlite3(file);
-  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${BLOCKING_BUSY_TIMEOUT_MS}`);
+  const retry = { timeoutMs: lockTimeoutMs };
+  // Several instances may open the file at once: each step waits its turn.
+  await retryWhileBusy(async () => db.pragma('journal_mode = WAL'), retry);
   db.pragma('synchronous = FULL'); // an acknowledged message survives power loss too
-  db.pragma('foreign_keys = ON');
-  db.exec(`BEGIN IMMEDIATE; ${usersSqliteSchema} ${messagesSqliteSchema} ${revocationsSqliteSchema} COMMIT;`);
+  await retryWhileBusy(async () => db.transaction(() => db.exec(schema)).immediate(), retry);
 
-  const ping = db.prepare('SELECT 1');
+  // Health asks for the write lock: a store another process keeps locked cannot take sends.
+  const probeWriteLock = db.transaction(() => {});
   return {
     kind: 'sqlite',
-    users: createSqliteUserRepository(db),
-    messages: createSqliteMessageRepository(db),
-    revocations: createSqliteRevocationRepository(db),
+    users: withBusyRetry(createSqliteUserRepository(db), retry),
+    messages: withBusyRetry(createSqliteMessageRepository(db), retry),
+    revocations: withBusyRetry(createSqliteRevocationRepository(db), retry),
     async ping() {
-      ping.get();
+      await retryWhileBusy(async () => probeWriteLock.immediate(), { timeoutMs: 1000 });
     },
     async close() {
       if (db.open) db.close();

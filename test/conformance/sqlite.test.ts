@@ -29,8 +29,8 @@ describeStoreContract('SQLite store', async () => openSqliteStore({ file: freshF
 
 describe('SQLite store: one file shared by several handles (as several processes would)', () => {
   const opened: Store[] = [];
-  const open = (file: string) => {
-    const store = openSqliteStore({ file });
+  const open = async (file: string) => {
+    const store = await openSqliteStore({ file });
     opened.push(store);
     return store;
   };
@@ -41,7 +41,7 @@ describe('SQLite store: one file shared by several handles (as several processes
 
   it('creates the database file (and its directory) and keeps data across close and reopen', async () => {
     const file = freshFile();
-    const first = open(file);
+    const first = await open(file);
     expect(fs.existsSync(file)).toBe(true);
     const user = await first.users.create({ username: 'Persistent', passwordHash: 'hash', createdAt: new Date() });
     const { message } = await first.messages.insert({
@@ -55,7 +55,7 @@ describe('SQLite store: one file shared by several handles (as several processes
     await first.revocations.revoke('jti-persisted', new Date(Date.now() + 60_000));
     await first.close();
 
-    const reopened = open(file);
+    const reopened = await open(file);
     expect(await reopened.users.findById(user.id)).toEqual(user);
     expect(await reopened.messages.listConversationNewestFirst('dm:a:b', { limit: 10 })).toEqual([message]);
     expect(await reopened.revocations.isRevoked('jti-persisted')).toBe(true);
@@ -81,8 +81,8 @@ describe('SQLite store: one file shared by several handles (as several processes
 
   it('two handles on the same file see each other\'s writes', async () => {
     const file = freshFile();
-    const a = open(file);
-    const b = open(file);
+    const a = await open(file);
+    const b = await open(file);
 
     const alice = await a.users.create({ username: 'Alice', passwordHash: 'hash-a', createdAt: new Date() });
     expect(await b.users.findById(alice.id)).toEqual(alice);
@@ -118,7 +118,7 @@ describe('SQLite store: one file shared by several handles (as several processes
 
   it('keeps seq strictly increasing while two handles write alternately', async () => {
     const file = freshFile();
-    const handles = [open(file), open(file)] as const;
+    const handles = [await open(file), await open(file)] as const;
     const conversationId = 'dm:p:q';
     const inserted: StoredMessage[] = [];
     for (let i = 0; i < 40; i += 1) {
@@ -143,7 +143,7 @@ describe('SQLite store: one file shared by several handles (as several processes
   });
 
   it('ping rejects once the store is closed, and close is idempotent', async () => {
-    const store = open(freshFile());
+    const store = await open(freshFile());
     await expect(store.ping()).resolves.toBeUndefined();
     await store.close();
     await expect(store.ping()).rejects.toThrow();

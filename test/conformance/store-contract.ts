@@ -434,6 +434,30 @@ export function describeStoreContract(
         expect(others).toHaveLength(12);
         expect(others.every((message) => message.conversationId === other.conversationId)).toBe(true);
       });
+
+      it('lists what a user sent or received after a seq, oldest first, each once, self-messages included', async () => {
+        const me = randomUUID();
+        const peer = randomUUID();
+        const stranger = randomUUID();
+        const dm = (senderId: string, receiverId: string, text: string): NewMessage => ({
+          conversationId: `dm:${uniqueTag('s')}`,
+          senderId,
+          receiverId,
+          message: text,
+          createdAt: new Date(),
+        });
+        const mine: StoredMessage[] = [];
+        for (const [from, to] of [[me, peer], [peer, me], [me, me], [peer, stranger], [stranger, me]] as const) {
+          const { message } = await store.messages.insert(dm(from, to, `${from}->${to}`));
+          if (from === me || to === me) mine.push(message);
+        }
+        const all = await store.messages.listForUserAfter(me, { afterSeq: 0, limit: 100 });
+        expect(all).toEqual(mine);
+        const firstSeq = (mine[0] as StoredMessage).seq;
+        expect(await store.messages.listForUserAfter(me, { afterSeq: firstSeq, limit: 2 })).toEqual(mine.slice(1, 3));
+        const lastSeq = (mine.at(-1) as StoredMessage).seq;
+        expect(await store.messages.listForUserAfter(me, { afterSeq: lastSeq, limit: 100 })).toEqual([]);
+      });
     });
 
     describe('revocations', () => {

@@ -2,7 +2,13 @@ import { Router, type RequestHandler } from 'express';
 import { errors } from '../../shared/errors.js';
 import { parseInput } from '../../shared/validate.js';
 import { identityOf } from '../auth/index.js';
-import { conversationParamsSchema, historyQuerySchema, sendMessageSchema, userIdParamsSchema } from './chats.schemas.js';
+import {
+  conversationParamsSchema,
+  historyQuerySchema,
+  sendMessageSchema,
+  syncQuerySchema,
+  userIdParamsSchema,
+} from './chats.schemas.js';
 import type { ChatService } from './chats.service.js';
 
 function requireSelf(callerId: string, userId: string): void {
@@ -27,5 +33,14 @@ export function chatsRoutes({ chats, authenticated }: { chats: ChatService; auth
     res.status(created ? 201 : 200).json({ message });
   });
 
+  return router;
+}
+
+/** GET /sync?since=&limit=: catch up on everything sent or received since a cursor. */
+export function syncRoutes({ chats, authenticated }: { chats: ChatService; authenticated: RequestHandler }): Router {
+  const router = Router();
+  router.get('/', authenticated, async (req, res) => {
+    res.json(await chats.sync(identityOf(req).userId, parseInput(syncQuerySchema, req.query)));
+  });
   return router;
 }

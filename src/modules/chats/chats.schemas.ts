@@ -34,3 +34,10 @@ export const historyQuerySchema = z.object({
   limit: limitSchema(50, 200),
   before: z.string().min(1).max(64).optional(),
 });
+
+export const syncQuerySchema = z.object({
+  since: z.string().min(1).max(64).optional(),
+  limit: limitSchema(100, 500),
+});
+
+export type SyncQuery = z.infer<typeof syncQuerySchema>;

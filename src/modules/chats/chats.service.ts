@@ -1,10 +1,10 @@
 import { errors } from '../../shared/errors.js';
 import type { UserRepository } from '../users/user.js';
 import { directConversationId } from './conversation-id.js';
-import { decodeHistoryCursor, encodeHistoryCursor } from './cursor.js';
+import { decodeHistoryCursor, decodeSyncCursor, encodeHistoryCursor, encodeSyncCursor } from './cursor.js';
 import { toPublicMessage, type Message, type MessageRepository } from './message.js';
 import type { MessageEvents } from './message-events.js';
-import type { SendMessageInput } from './chats.schemas.js';
+import type { SendMessageInput, SyncQuery } from './chats.schemas.js';
 import type { SendRateLimiter } from './send-rate-limit.js';
 
 export interface ChatServiceDeps {
@@ -23,6 +23,14 @@ export interface SendResult {
 export interface HistoryPage {
   messages: Message[];
   nextCursor: string | null;
+}
+
+export interface SyncPage {
+  messages: Message[];
+  /** Covers everything returned: pass it as `since` next time. */
+  cursor: string;
+  /** The limit cut the page: sync again at once for the rest. */
+  hasMore: boolean;
 }
 
 export interface HistoryQuery {
@@ -70,5 +78,20 @@ export function createChatService({ users, messages, events, sendRateLimiter }: 
     return { messages: page.reverse().map(toPublicMessage), nextCursor };
   }
 
-  return { sendMessage, getHistory };
+  /**
+   * Everything the user sent or received after the cursor, in commit order. seq grows in
+   * commit order in both stores, so nothing committed later can land behind a cursor.
+   */
+  async function sync(userId: string, { since, limit }: SyncQuery): Promise<SyncPage> {
+    const afterSeq = since === undefined ? 0 : decodeSyncCursor(since);
+    const rows = await messages.listForUserAfter(userId, { afterSeq, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return {
+      messages: page.map(toPublicMessage),
+      cursor: encodeSyncCursor(page.at(-1)?.seq ?? afterSeq),
+      hasMore: rows.length > limit,
+    };
+  }
+
+  return { sendMessage, getHistory, sync };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../../shared/logger.js';
 import { socketHandler } from '../../realtime/socket-handler.js';
 import type { ParleySocket } from '../../realtime/types.js';
-import { sendMessageSchema } from './chats.schemas.js';
+import { sendMessageSchema, syncQuerySchema } from './chats.schemas.js';
 import type { ChatService } from './chats.service.js';
 
 function clientMsgIdOf(payload: unknown): string | undefined {
@@ -9,7 +9,7 @@ function clientMsgIdOf(payload: unknown): string | undefined {
   return typeof clientMsgId === 'string' ? clientMsgId : undefined;
 }
 
-/** send_message runs the same service function as POST /chats/:userId/send. */
+/** send_message and sync run the same service functions as their REST routes. */
 export function registerChatSocketHandlers({ chats, logger }: { chats: ChatService; logger: Logger }) {
   const onSendMessage = socketHandler({
     schema: sendMessageSchema,
@@ -23,7 +23,14 @@ export function registerChatSocketHandlers({ chats, logger }: { chats: ChatServi
     },
   });
 
+  const onSync = socketHandler({
+    schema: syncQuerySchema.optional().transform((query) => query ?? syncQuerySchema.parse({})),
+    logger,
+    handle: (socket, query) => chats.sync(socket.data.userId, query),
+  });
+
   return (socket: ParleySocket) => {
     socket.on('send_message', onSendMessage(socket));
+    socket.on('sync', onSync(socket));
   };
 }

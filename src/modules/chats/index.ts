@@ -1,5 +1,5 @@
 export { createChatService, type ChatService } from './chats.service.js';
-export { chatsRoutes } from './chats.routes.js';
+export { chatsRoutes, syncRoutes } from './chats.routes.js';
 export { MessageEvents } from './message-events.js';
 export type { Message, MessageRepository } from './message.js';
 export { registerChatSocketHandlers } from './chats.socket.js';

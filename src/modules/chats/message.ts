@@ -38,12 +38,23 @@ export interface ConversationPageQuery {
   limit: number;
 }
 
+export interface SyncPageQuery {
+  /** Only messages with a larger seq. 0 for everything. */
+  afterSeq: number;
+  limit: number;
+}
+
 /** Storage of messages; implemented for SQLite and MongoDB, held to one contract suite. */
 export interface MessageRepository {
   /** Stores the message once per (senderId, clientMsgId); the unique index settles races. */
   insert(message: NewMessage): Promise<InsertResult>;
   /** The newest `limit` messages of a conversation before the cursor, newest first. */
   listConversationNewestFirst(conversationId: string, query: ConversationPageQuery): Promise<StoredMessage[]>;
+  /**
+   * The messages a user sent or received after a seq, oldest first. Because seq grows in
+   * commit order, a reader that has seen seq N has seen every committed message below it.
+   */
+  listForUserAfter(userId: string, query: SyncPageQuery): Promise<StoredMessage[]>;
 }
 
 /** The public shape of a stored message. */

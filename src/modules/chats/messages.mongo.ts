@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import { isDuplicateKeyError } from '../../store/mongo-errors.js';
 import type { CounterModel, MessageDocument, MessageModel } from './message.model.js';
 import type { MessageRepository, NewMessage, StoredMessage } from './message.js';
@@ -19,20 +19,44 @@ function toStoredMessage(doc: MessageDocument): StoredMessage {
   return message;
 }
 
+/** Makes sure the sequence counter exists before any transaction increments it. */
+export async function ensureMessageSequence(counters: CounterModel): Promise<void> {
+  await counters.collection.updateOne({ _id: MESSAGE_SEQUENCE } as object, { $setOnInsert: { value: 0 } }, { upsert: true });
+}
+
 /*
- * Inserts go through the driver's collection (no document casting: the input is already
- * validated). seq comes from an atomic $inc on one counter document, so a send that starts
- * after another was acknowledged always gets the larger seq.
+ * seq must grow in commit order, or a sync reader could pass seq N+1 before seq N becomes
+ * visible and skip it for ever. So the counter increment and the insert share one
+ * transaction: two sends both write the counter document, MongoDB lets only one of them
+ * commit at a time (the other gets a write conflict and withTransaction retries it), and
+ * the later commit always holds the larger seq. Transactions need a replica set (a
+ * single-node one is enough). Inserts use the driver's collection: no document casting,
+ * the input is already validated.
  */
-export function createMongoMessageRepository(messages: MessageModel, counters: CounterModel): MessageRepository {
-  async function nextSeq(): Promise<number> {
-    const counter = await counters.collection.findOneAndUpdate(
-      { _id: MESSAGE_SEQUENCE } as object,
-      { $inc: { value: 1 } },
-      { upsert: true, returnDocument: 'after' },
-    );
-    if (!counter) throw new Error('message sequence counter was not returned');
-    return counter['value'] as number;
+export function createMongoMessageRepository(
+  connection: Connection,
+  messages: MessageModel,
+  counters: CounterModel,
+): MessageRepository {
+  async function insertWithNextSeq(fields: Omit<MessageDocument, '_id' | 'seq'>): Promise<MessageDocument> {
+    const session = await connection.startSession();
+    try {
+      let inserted: MessageDocument | undefined;
+      await session.withTransaction(async () => {
+        const counter = await counters.collection.findOneAndUpdate(
+          { _id: MESSAGE_SEQUENCE } as object,
+          { $inc: { value: 1 } },
+          { returnDocument: 'after', session },
+        );
+        if (!counter) throw new Error('message sequence counter is missing');
+        inserted = { _id: new Types.ObjectId(), seq: counter['value'] as number, ...fields };
+        await messages.collection.insertOne(inserted, { session });
+      });
+      if (!inserted) throw new Error('message transaction did not run');
+      return inserted;
+    } finally {
+      await session.endSession();
+    }
   }
 
   async function findByClientMsgId(senderId: string, clientMsgId: string): Promise<StoredMessage | undefined> {
@@ -47,11 +71,10 @@ export function createMongoMessageRepository(messages: MessageModel, counters: C
         const existing = await findByClientMsgId(message.senderId, clientMsgId);
         if (existing) return { message: existing, created: false };
       }
-      const doc: MessageDocument = { _id: new Types.ObjectId(), seq: await nextSeq(), ...message };
-      if (clientMsgId === undefined) delete doc.clientMsgId;
+      const fields: Omit<MessageDocument, '_id' | 'seq'> = { ...message };
+      if (clientMsgId === undefined) delete fields.clientMsgId;
       try {
-        await messages.collection.insertOne(doc);
-        return { message: toStoredMessage(doc), created: true };
+        return { message: toStoredMessage(await insertWithNextSeq(fields)), created: true };
       } catch (error) {
         // A concurrent retry of the same send won the unique index: answer with its message.
         if (clientMsgId === undefined || !isDuplicateKeyError(error)) throw error;
@@ -65,6 +88,15 @@ export function createMongoMessageRepository(messages: MessageModel, counters: C
       const docs = await messages.collection
         .find<MessageDocument>(filter)
         .sort({ seq: -1 })
+        .limit(limit)
+        .toArray();
+      return docs.map(toStoredMessage);
+    },
+    async listForUserAfter(userId, { afterSeq, limit }) {
+      const after = { $gt: afterSeq };
+      const docs = await messages.collection
+        .find<MessageDocument>({ $or: [{ senderId: userId, seq: after }, { receiverId: userId, seq: after }] })
+        .sort({ seq: 1 })
         .limit(limit)
         .toArray();
       return docs.map(toStoredMessage);

@@ -59,6 +59,15 @@ export function createSqliteMessageRepository(db: Database): MessageRepository {
     'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
   );
 
+  // Two index range scans merged; a message to oneself is taken from the first only.
+  const forUserAfter = db.prepare<[string, number, string, number, string, number], MessageRow>(
+    `SELECT * FROM (
+       SELECT * FROM messages WHERE sender_id = ? AND seq > ?
+       UNION ALL
+       SELECT * FROM messages WHERE receiver_id = ? AND seq > ? AND sender_id <> ?
+     ) ORDER BY seq LIMIT ?`,
+  );
+
   return {
     async insert(message: NewMessage) {
       const clientMsgId = message.clientMsgId ?? null;
@@ -81,6 +90,9 @@ export function createSqliteMessageRepository(db: Database): MessageRepository {
     },
     async listConversationNewestFirst(conversationId, { beforeSeq, limit }) {
       return newestFirst.all(conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit).map(toStoredMessage);
+    },
+    async listForUserAfter(userId, { afterSeq, limit }) {
+      return forUserAfter.all(userId, afterSeq, userId, afterSeq, userId, limit).map(toStoredMessage);
     },
   };
 }

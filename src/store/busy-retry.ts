@@ -1,0 +1,44 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface BusyRetryOptions {
+  /** Give up (and let the error through) after this long, in ms. */
+  timeoutMs: number;
+  /** Pause between attempts, in ms. Default 10. */
+  intervalMs?: number;
+}
+
+export function isBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'));
+}
+
+/**
+ * Retries while another process holds SQLite's write lock, waiting between attempts on
+ * the event loop rather than inside SQLite (whose own busy wait would block every other
+ * request of this process). A busy statement has done nothing, so retrying is safe.
+ */
+export async function retryWhileBusy<T>(operation: () => Promise<T>, { timeoutMs, intervalMs = 10 }: BusyRetryOptions): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await operation();
+    } catch (error) {
+      const remaining = deadline - Date.now();
+      if (!isBusyError(error) || remaining <= 0) throw error;
+      await sleep(Math.min(intervalMs, remaining));
+    }
+  }
+}
+
+/** The same repository, each method retried while the database is busy. */
+export function withBusyRetry<Repository extends object>(repository: Repository, options: BusyRetryOptions): Repository {
+  const wrapped = {} as Repository;
+  for (const [name, method] of Object.entries(repository)) {
+    const value =
+      typeof method === 'function'
+        ? (...args: unknown[]) => retryWhileBusy(() => Promise.resolve(method.apply(repository, args)), options)
+        : method;
+    (wrapped as Record<string, unknown>)[name] = value;
+  }
+  return wrapped;
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createChatService, MessageEvents, type ChatService } from '../../src/modules/chats/index.js';
+import type { Message } from '../../src/modules/chats/message.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/store.js';
+
+/*
+ * Any interleaving of writers (two store handles on one file, as two instances would have,
+ * some sends racing each other) and readers syncing with small pages from their last
+ * cursor: every reader ends up with every message involving it exactly once, in the order
+ * the store committed them.
+ */
+const USERS = 3;
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+const noLimit = { consume: async () => {} };
+
+async function setUp(): Promise<{ stores: Store[]; services: ChatService[]; userIds: string[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-sync-prop-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'parley.db');
+  const stores = [await openSqliteStore({ file }), await openSqliteStore({ file })];
+  const userIds: string[] = [];
+  for (let i = 0; i < USERS; i++) {
+    const user = await (stores[0] as Store).users.create({ username: `u${i}`, passwordHash: 'x', createdAt: new Date() });
+    userIds.push(user.id);
+  }
+  const services = stores.map((store) =>
+    createChatService({ users: store.users, messages: store.messages, events: new MessageEvents(), sendRateLimiter: noLimit }),
+  );
+  return { stores, services, userIds };
+}
+
+const send = fc.record({ kind: fc.constant('send' as const), via: fc.nat(1), from: fc.nat(USERS - 1), to: fc.nat(USERS - 1) });
+const race = fc.record({ kind: fc.constant('race' as const), sends: fc.array(send, { minLength: 2, maxLength: 5 }) });
+const sync = fc.record({ kind: fc.constant('sync' as const), via: fc.nat(1), reader: fc.nat(USERS - 1), limit: fc.integer({ min: 1, max: 3 }) });
+const operations = fc.array(fc.oneof(send, race, sync), { minLength: 1, maxLength: 40 });
+
+describe('sync cursor (property)', () => {
+  it('delivers every message to each of its users once, in commit order, under any interleaving', async () => {
+    await fc.assert(
+      fc.asyncProperty(operations, async (ops) => {
+        const { stores, services, userIds } = await setUp();
+        const cursors: (string | undefined)[] = userIds.map(() => undefined);
+        const received: Message[][] = userIds.map(() => []);
+        const stored: Message[] = [];
+        const user = (index: number) => userIds[index] as string;
+
+        const doSend = async ({ via, from, to }: { via: number; from: number; to: number }) => {
+          const { message } = await (services[via] as ChatService).sendMessage(user(from), {
+            receiverId: user(to),
+            message: `${from}->${to}`,
+          });
+          stored.push(message);
+        };
+        const doSync = async (via: number, reader: number, limit: number) => {
+          const page = await (services[via] as ChatService).sync(user(reader), { since: cursors[reader], limit });
+          (received[reader] as Message[]).push(...page.messages);
+          cursors[reader] = page.cursor;
+          return page.hasMore;
+        };
+
+        for (const op of ops) {
+          if (op.kind === 'send') await doSend(op);
+          else if (op.kind === 'race') await Promise.all(op.sends.map(doSend));
+          else await doSync(op.via, op.reader, op.limit);
+        }
+        for (let reader = 0; reader < USERS; reader++) {
+          while (await doSync(reader % 2, reader, 3));
+        }
+
+        for (let reader = 0; reader < USERS; reader++) {
+          const mine = stored.filter((message) => message.senderId === user(reader) || message.receiverId === user(reader));
+          const ids = (received[reader] as Message[]).map((message) => message.id);
+          expect(new Set(ids).size).toBe(ids.length); // exactly once
+          expect([...ids].sort()).toEqual(mine.map((message) => message.id).sort()); // every one
+          const seqOf = (id: string) => Number(id); // SQLite ids are the seq
+          expect(ids.map(seqOf)).toEqual([...ids.map(seqOf)].sort((a, b) => a - b)); // commit order
+        }
+        await Promise.all(stores.map((store) => store.close()));
+      }),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+});
