@@ -11,9 +11,10 @@ import {
   type AuthService,
 } from './modules/auth/index.js';
 import { createChatService, createSendRateLimiter, MessageEvents, type ChatService } from './modules/chats/index.js';
-import { createHealthService, type HealthProbe, type HealthService } from './modules/health/index.js';
+import { createHealthService, Readiness, type HealthProbe, type HealthService } from './modules/health/index.js';
 import { createMemoryPresence, createRedisPresence, type PresenceStore } from './modules/presence/index.js';
 import { createUsersService, type UsersService } from './modules/users/index.js';
+import { InflightTracker } from './shared/inflight.js';
 import type { Logger } from './shared/logger.js';
 import { connectRedis, createRedisClient, type RedisClient } from './shared/redis-client.js';
 import { openMongoStore } from './store/mongo.js';
@@ -43,6 +44,9 @@ export interface Container {
   users: UsersService;
   chats: ChatService;
   health: HealthService;
+  readiness: Readiness;
+  /** Sends under way: shutdown waits for them before closing sockets and the store. */
+  inflight: InflightTracker;
   close(): Promise<void>;
 }
 
@@ -88,6 +92,8 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   const authEvents = new AuthEvents();
   const presence = redis ? createRedisPresence(redis.main, config.presenceTtlSeconds * 1000) : createMemoryPresence();
   const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
+  const readiness = new Readiness();
+  const inflight = new InflightTracker();
 
   const purgeTimer = setInterval(() => {
     store.revocations.purgeExpired(new Date()).catch((error: unknown) => logger.warn({ err: error }, 'revocation purge failed'));
@@ -121,8 +127,11 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       messages: store.messages,
       events: messageEvents,
       sendRateLimiter: createSendRateLimiter({ perSecond: config.sendRateLimitPerSecond, redis: redis?.main }),
+      inflight,
     }),
-    health: createHealthService(healthProbes(store, redis?.main)),
+    health: createHealthService(healthProbes(store, redis?.main), readiness),
+    readiness,
+    inflight,
     async close() {
       clearInterval(purgeTimer);
       messageEvents.removeAllListeners();

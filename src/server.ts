@@ -14,7 +14,11 @@ export interface ParleyServer {
   httpServer: http.Server;
   io: ParleyIo;
   listen(port: number, host: string): Promise<AddressInfo>;
-  /** Disconnects sockets, stops accepting, lets requests in flight finish for up to `graceMs`. */
+  /**
+   * Graceful close: stops accepting connections, lets sends in flight finish (up to
+   * `graceMs`), closes socket transports so clients reconnect elsewhere, then waits for
+   * open HTTP requests (cut after `graceMs`).
+   */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -79,18 +83,18 @@ export function createServer(app: Express, container: Container): ParleyServer {
         });
       });
     },
-    close(graceMs = 10_000) {
+    async close(graceMs = 10_000) {
       stopRealtime();
-      return new Promise((resolve) => {
-        if (!httpServer.listening) return resolve();
-        const force = setTimeout(() => httpServer.closeAllConnections(), graceMs).unref();
-        // io.close() disconnects every socket and then closes the HTTP server.
-        io.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        httpServer.closeIdleConnections();
-      });
+      if (!httpServer.listening) return;
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve())); // no new connections
+      httpServer.closeIdleConnections();
+      await container.inflight.drain(graceMs); // sends in flight finish and are acknowledged
+      // Closing the transports (not socket.disconnect(), which tells clients to stay away)
+      // makes socket.io-client reconnect by itself, through the load balancer, elsewhere.
+      await io.close();
+      const force = setTimeout(() => httpServer.closeAllConnections(), graceMs).unref();
+      await closed;
+      clearTimeout(force);
     },
   };
 }

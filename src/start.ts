@@ -31,6 +31,7 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`,
     port: address.port,
     async stop() {
+      container.readiness.stopAccepting(); // /health answers 503 from now on
       await server.close(config.shutdownTimeoutSeconds * 1000);
       await container.close();
     },

@@ -1,3 +1,5 @@
+import type { Readiness } from './readiness.js';
+
 export interface DependencyCheck {
   status: 'ok' | 'error';
   latencyMs: number;
@@ -35,11 +37,16 @@ async function runCheck(probe: HealthProbe, timeoutMs: number): Promise<Dependen
 
 export type HealthService = ReturnType<typeof createHealthService>;
 
-export function createHealthService(probes: Record<string, HealthProbe>, timeoutMs = DEFAULT_TIMEOUT_MS) {
+export function createHealthService(probes: Record<string, HealthProbe>, readiness: Readiness, timeoutMs = DEFAULT_TIMEOUT_MS) {
   async function check(): Promise<HealthReport> {
     const names = Object.keys(probes);
     const results = await Promise.all(names.map((name) => runCheck(probes[name] as HealthProbe, timeoutMs)));
     const checks = Object.fromEntries(names.map((name, index) => [name, results[index] as DependencyCheck]));
+    if (!readiness.isAccepting) {
+      // Shutting down: load balancers should stop sending work here at once.
+      checks['accepting'] = { status: 'error', latencyMs: 0, error: 'shutting down' };
+      results.push(checks['accepting']);
+    }
     const status = results.every((result) => result.status === 'ok') ? 'ok' : 'error';
     return { status, checks };
   }

@@ -1,0 +1,36 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Counts operations under way, so a shutdown can let them finish before closing what they use. */
+export class InflightTracker {
+  private count = 0;
+  private readonly idleWaiters = new Set<() => void>();
+
+  get size(): number {
+    return this.count;
+  }
+
+  async run<T>(operation: () => Promise<T>): Promise<T> {
+    this.count += 1;
+    try {
+      return await operation();
+    } finally {
+      this.count -= 1;
+      if (this.count === 0) for (const wake of this.idleWaiters) wake();
+    }
+  }
+
+  /** Resolves once nothing is under way, or after `timeoutMs`, whichever comes first. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.count === 0) return;
+    let wake = () => {};
+    const idle = new Promise<void>((resolve) => (wake = resolve));
+    this.idleWaiters.add(wake);
+    const timeout = new AbortController();
+    try {
+      await Promise.race([idle, sleep(timeoutMs, undefined, { signal: timeout.signal }).catch(() => {})]);
+    } finally {
+      timeout.abort();
+      this.idleWaiters.delete(wake);
+    }
+  }
+}
