@@ -45,7 +45,7 @@ export interface Container {
   chats: ChatService;
   health: HealthService;
   readiness: Readiness;
-  /** Sends under way: shutdown waits for them before closing sockets and the store. */
+  /** Socket events under way (until acknowledged): shutdown waits for them before closing sockets. */
   inflight: InflightTracker;
   close(): Promise<void>;
 }
@@ -127,7 +127,6 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       messages: store.messages,
       events: messageEvents,
       sendRateLimiter: createSendRateLimiter({ perSecond: config.sendRateLimitPerSecond, redis: redis?.main }),
-      inflight,
     }),
     health: createHealthService(healthProbes(store, redis?.main), readiness),
     readiness,

@@ -45,7 +45,7 @@ function wireRealtime(io: ParleyIo, container: Container): () => void {
   const log = logger.child({ component: 'socket' });
   io.engine.use(container.sessionMiddleware);
   io.use(socketAuthentication({ auth: container.auth, allowedOrigins: config.corsOrigins, logger: log }));
-  const registerChatHandlers = registerChatSocketHandlers({ chats: container.chats, logger: log });
+  const registerChatHandlers = registerChatSocketHandlers({ chats: container.chats, logger: log, inflight: container.inflight });
   io.on('connection', (socket) => {
     log.debug({ socketId: socket.id, userId: socket.data.userId }, 'socket connected');
     registerChatHandlers(socket);
@@ -59,6 +59,24 @@ function wireRealtime(io: ParleyIo, container: Container): () => void {
     logger,
   });
   return presence.stop;
+}
+
+/**
+ * Closes every socket's transport once its pending packets (acks above all) are flushed.
+ * Not socket.disconnect(), which tells socket.io-client to stay away: after a transport
+ * close the client reconnects by itself, through the load balancer, to another instance.
+ */
+async function closeTransports(io: ParleyIo, timeoutMs: number): Promise<void> {
+  const closing = [...io.of('/').sockets.values()].map(
+    (socket) =>
+      new Promise<void>((resolve) => {
+        socket.conn.once('close', () => resolve());
+        socket.conn.close(); // waits for the write buffer to drain first
+      }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(closing), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  clearTimeout(timer);
 }
 
 /** The HTTP server around the app, with Socket.IO and its adapter on the same port. */
@@ -88,9 +106,8 @@ export function createServer(app: Express, container: Container): ParleyServer {
       if (!httpServer.listening) return;
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve())); // no new connections
       httpServer.closeIdleConnections();
-      await container.inflight.drain(graceMs); // sends in flight finish and are acknowledged
-      // Closing the transports (not socket.disconnect(), which tells clients to stay away)
-      // makes socket.io-client reconnect by itself, through the load balancer, elsewhere.
+      await container.inflight.drain(graceMs); // socket events in flight finish and are acknowledged
+      await closeTransports(io, graceMs);
       await io.close();
       const force = setTimeout(() => httpServer.closeAllConnections(), graceMs).unref();
       await closed;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { toAppError } from '../shared/error-handler.js';
 import { toErrorPayload } from '../shared/errors.js';
+import type { InflightTracker } from '../shared/inflight.js';
 import type { Logger } from '../shared/logger.js';
 import { parseInput } from '../shared/validate.js';
 import type { Ack, AckFailure, ErrorBody } from './events.js';
@@ -12,6 +13,8 @@ export interface SocketHandlerOptions<Schema extends z.ZodType, Result extends o
   /** Called with the raw payload and the error after a failure, before the ack. */
   onFailure?: (socket: ParleySocket, payload: unknown, error: ErrorBody) => void;
   logger: Logger;
+  /** Counts the event until its ack is sent, so a graceful shutdown can wait for it. */
+  inflight: InflightTracker;
 }
 
 /**
@@ -23,9 +26,11 @@ export function socketHandler<Schema extends z.ZodType, Result extends object>({
   handle,
   onFailure,
   logger,
+  inflight,
 }: SocketHandlerOptions<Schema, Result>) {
   return (socket: ParleySocket) =>
-    async (...args: unknown[]): Promise<void> => {
+    (...args: unknown[]): Promise<void> =>
+      inflight.run(async () => {
       // A client may emit an ack callback with no payload at all.
       const [payload, ack] = typeof args[0] === 'function' ? [undefined, args[0]] : args;
       const reply = typeof ack === 'function' ? (ack as (response: Ack<Result>) => void) : undefined;
@@ -41,5 +46,5 @@ export function socketHandler<Schema extends z.ZodType, Result extends object>({
         onFailure?.(socket, payload, failure.error);
         reply?.(failure);
       }
-    };
+      });
 }

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface BusyRetryOptions {
   /** Give up (and let the error through) after this long, in ms. */
   timeoutMs: number;
-  /** Pause between attempts, in ms. Default 10. */
-  intervalMs?: number;
+  /** Longest pause between attempts, in ms; pauses start at 1 ms and double up to it. Default 20. */
+  maxIntervalMs?: number;
 }
 
 export function isBusyError(error: unknown): boolean {
@@ -17,15 +17,15 @@ export function isBusyError(error: unknown): boolean {
  * the event loop rather than inside SQLite (whose own busy wait would block every other
  * request of this process). A busy statement has done nothing, so retrying is safe.
  */
-export async function retryWhileBusy<T>(operation: () => Promise<T>, { timeoutMs, intervalMs = 10 }: BusyRetryOptions): Promise<T> {
+export async function retryWhileBusy<T>(operation: () => Promise<T>, { timeoutMs, maxIntervalMs = 20 }: BusyRetryOptions): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let pause = 1; ; pause = Math.min(pause * 2, maxIntervalMs)) {
     try {
       return await operation();
     } catch (error) {
       const remaining = deadline - Date.now();
       if (!isBusyError(error) || remaining <= 0) throw error;
-      await sleep(Math.min(intervalMs, remaining));
+      await sleep(Math.min(pause, remaining));
     }
   }
 }

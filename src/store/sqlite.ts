@@ -19,8 +19,8 @@ export interface SqliteStoreOptions {
   lockTimeoutMs?: number;
 }
 
-/** SQLite's own (blocking) busy wait, kept short: longer waits are retried on the event loop. */
-const BLOCKING_BUSY_TIMEOUT_MS = 20;
+/** No blocking busy wait inside SQLite: every wait for the lock happens on the event loop. */
+const BLOCKING_BUSY_TIMEOUT_MS = 0;
 
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;

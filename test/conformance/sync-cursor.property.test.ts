@@ -5,7 +5,6 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createChatService, MessageEvents, type ChatService } from '../../src/modules/chats/index.js';
 import type { Message } from '../../src/modules/chats/message.js';
-import { InflightTracker } from '../../src/shared/inflight.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -37,7 +36,6 @@ async function setUp(): Promise<{ stores: Store[]; services: ChatService[]; user
       messages: store.messages,
       events: new MessageEvents(),
       sendRateLimiter: noLimit,
-      inflight: new InflightTracker(),
     }),
   );
   return { stores, services, userIds };

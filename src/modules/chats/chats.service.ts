@@ -1,5 +1,4 @@
 import { errors } from '../../shared/errors.js';
-import type { InflightTracker } from '../../shared/inflight.js';
 import type { UserRepository } from '../users/user.js';
 import { directConversationId } from './conversation-id.js';
 import { decodeHistoryCursor, decodeSyncCursor, encodeHistoryCursor, encodeSyncCursor } from './cursor.js';
@@ -13,8 +12,6 @@ export interface ChatServiceDeps {
   messages: MessageRepository;
   events: MessageEvents;
   sendRateLimiter: SendRateLimiter;
-  /** Sends under way, which a graceful shutdown lets finish. */
-  inflight: InflightTracker;
 }
 
 export interface SendResult {
@@ -45,17 +42,13 @@ export interface HistoryQuery {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService({ users, messages, events, sendRateLimiter, inflight }: ChatServiceDeps) {
+export function createChatService({ users, messages, events, sendRateLimiter }: ChatServiceDeps) {
   async function requireUser(userId: string): Promise<void> {
     if (!(await users.findById(userId))) throw errors.userNotFound();
   }
 
   /** The one send path, for REST and sockets alike: validate, store once, then announce. */
-  function sendMessage(senderId: string, input: SendMessageInput): Promise<SendResult> {
-    return inflight.run(() => storeAndAnnounce(senderId, input));
-  }
-
-  async function storeAndAnnounce(senderId: string, input: SendMessageInput): Promise<SendResult> {
+  async function sendMessage(senderId: string, input: SendMessageInput): Promise<SendResult> {
     await sendRateLimiter.consume(senderId);
     await requireUser(input.receiverId);
     const { message: stored, created } = await messages.insert({

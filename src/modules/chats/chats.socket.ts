@@ -1,3 +1,4 @@
+import type { InflightTracker } from '../../shared/inflight.js';
 import type { Logger } from '../../shared/logger.js';
 import { socketHandler } from '../../realtime/socket-handler.js';
 import type { ParleySocket } from '../../realtime/types.js';
@@ -10,10 +11,17 @@ function clientMsgIdOf(payload: unknown): string | undefined {
 }
 
 /** send_message and sync run the same service functions as their REST routes. */
-export function registerChatSocketHandlers({ chats, logger }: { chats: ChatService; logger: Logger }) {
+export interface ChatSocketDeps {
+  chats: ChatService;
+  logger: Logger;
+  inflight: InflightTracker;
+}
+
+export function registerChatSocketHandlers({ chats, logger, inflight }: ChatSocketDeps) {
   const onSendMessage = socketHandler({
     schema: sendMessageSchema,
     logger,
+    inflight,
     handle: async (socket, input) => {
       const { message } = await chats.sendMessage(socket.data.userId, input);
       return { message };
@@ -26,6 +34,7 @@ export function registerChatSocketHandlers({ chats, logger }: { chats: ChatServi
   const onSync = socketHandler({
     schema: syncQuerySchema.optional().transform((query) => query ?? syncQuerySchema.parse({})),
     logger,
+    inflight,
     handle: (socket, query) => chats.sync(socket.data.userId, query),
   });
 
