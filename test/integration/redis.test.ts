@@ -159,3 +159,24 @@ describe('starting while Redis is down', () => {
     }
   });
 });
+
+describe('presence after a Redis restart', () => {
+  it('comes back by itself: the heartbeat re-asserts connected sockets', async () => {
+    const ownRedis = await startTestRedis();
+    const parley = await startTestParley({ env: { REDIS_URL: ownRedis.url, PRESENCE_TTL: '1' } });
+    try {
+      const viewer = await registerUser(parley.url);
+      const user = await registerUser(parley.url);
+      const online = async () =>
+        (await request(parley.url, 'GET', `/users/${user.user.id}`, { token: viewer.token })).body.user.online;
+      const socket = await connectSocket(parley.url, { token: user.token });
+      await waitFor(async () => (await online()) === true);
+      await ownRedis.restart(); // empty again: the presence entry is gone
+      await waitFor(async () => (await online()) === true, 10_000);
+      socket.close();
+    } finally {
+      await parley.dispose();
+      await ownRedis.dispose();
+    }
+  });
+});
