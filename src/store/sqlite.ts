@@ -46,7 +46,8 @@ export async function openSqliteStore({ file, lockTimeoutMs = 5000 }: SqliteStor
   return {
     kind: 'sqlite',
     users: withBusyRetry(createSqliteUserRepository(db), retry),
-    messages: withBusyRetry(createSqliteMessageRepository(db), retry),
+    // Inserts wait for the lock batch by batch inside the repository (group commit).
+    messages: withBusyRetry(createSqliteMessageRepository(db, { lockTimeoutMs }), retry),
     revocations: withBusyRetry(createSqliteRevocationRepository(db), retry),
     async ping() {
       await retryWhileBusy(async () => probeWriteLock.immediate(), { timeoutMs: 1000 });

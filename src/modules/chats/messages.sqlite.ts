@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { isUniqueViolation } from '../../store/sqlite.js';
-import type { MessageRepository, NewMessage, StoredMessage } from './message.js';
+import { GroupCommit } from '../../store/group-commit.js';
+import type { InsertResult, MessageRepository, NewMessage, StoredMessage } from './message.js';
 
 /*
  * seq is an AUTOINCREMENT rowid. SQLite has one writer at a time, so seq grows in commit
@@ -47,9 +47,15 @@ function toStoredMessage(row: MessageRow): StoredMessage {
   return message;
 }
 
-export function createSqliteMessageRepository(db: Database): MessageRepository {
-  const insert = db.prepare<unknown[], MessageRow>(
-    `INSERT INTO messages (conversation_id, sender_id, receiver_id, body, client_msg_id, created_at)
+export interface SqliteMessageRepositoryOptions {
+  /** How long a batch may wait for the write lock, in ms. */
+  lockTimeoutMs: number;
+}
+
+export function createSqliteMessageRepository(db: Database, { lockTimeoutMs }: SqliteMessageRepositoryOptions): MessageRepository {
+  // OR IGNORE: a repeated (sender_id, client_msg_id) inserts nothing and returns no row.
+  const insertOrIgnore = db.prepare<unknown[], MessageRow>(
+    `INSERT OR IGNORE INTO messages (conversation_id, sender_id, receiver_id, body, client_msg_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
   );
   const byClientMsgId = db.prepare<[string, string], MessageRow>(
@@ -68,26 +74,30 @@ export function createSqliteMessageRepository(db: Database): MessageRepository {
      ) ORDER BY seq LIMIT ?`,
   );
 
+  function insertOne(message: NewMessage): InsertResult {
+    const clientMsgId = message.clientMsgId ?? null;
+    const row = insertOrIgnore.get(
+      message.conversationId,
+      message.senderId,
+      message.receiverId,
+      message.message,
+      clientMsgId,
+      message.createdAt.toISOString(),
+    );
+    if (row) return { message: toStoredMessage(row), created: true };
+    const existing = clientMsgId === null ? undefined : byClientMsgId.get(message.senderId, clientMsgId);
+    if (!existing) throw new Error('message was neither inserted nor found');
+    return { message: toStoredMessage(existing), created: false };
+  }
+
+  // Every insert of one event-loop turn commits in one transaction: one fsync for the batch.
+  const inserts = new GroupCommit<NewMessage, InsertResult>({
+    commit: db.transaction((batch: NewMessage[]) => batch.map(insertOne)),
+    lockTimeoutMs,
+  });
+
   return {
-    async insert(message: NewMessage) {
-      const clientMsgId = message.clientMsgId ?? null;
-      try {
-        const row = insert.get(
-          message.conversationId,
-          message.senderId,
-          message.receiverId,
-          message.message,
-          clientMsgId,
-          message.createdAt.toISOString(),
-        ) as MessageRow;
-        return { message: toStoredMessage(row), created: true };
-      } catch (error) {
-        if (clientMsgId === null || !isUniqueViolation(error)) throw error;
-        const existing = byClientMsgId.get(message.senderId, clientMsgId);
-        if (!existing) throw error;
-        return { message: toStoredMessage(existing), created: false };
-      }
-    },
+    insert: (message) => inserts.submit(message),
     async listConversationNewestFirst(conversationId, { beforeSeq, limit }) {
       return newestFirst.all(conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit).map(toStoredMessage);
     },
