@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { errors } from '../../shared/errors.js';
 import type { UserRepository } from '../users/user.js';
 import { directConversationId } from './conversation-id.js';
@@ -43,8 +44,13 @@ export interface HistoryQuery {
 export type ChatService = ReturnType<typeof createChatService>;
 
 export function createChatService({ users, messages, events, sendRateLimiter }: ChatServiceDeps) {
+  // Users are never deleted, so a user seen once exists for good: no store read per send.
+  const knownUsers = new LRUCache<string, true>({ max: 100_000 });
+
   async function requireUser(userId: string): Promise<void> {
+    if (knownUsers.has(userId)) return;
     if (!(await users.findById(userId))) throw errors.userNotFound();
+    knownUsers.set(userId, true);
   }
 
   /** The one send path, for REST and sockets alike: validate, store once, then announce. */
