@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Express } from 'express';
 import { Server } from 'socket.io';
 import type { Container } from './container.js';
@@ -33,9 +33,13 @@ function createIo(httpServer: http.Server, container: Container): ParleyIo {
     serveClient: false,
   });
   // With Redis, rooms span instances: a user's room reaches their sockets wherever they are.
+  // Sharded pub/sub (Redis 7+), one channel per room: an instance hears only the rooms it
+  // has sockets in, so the cost of a message does not grow with the number of instances.
   if (redis) {
     const log = logger.child({ component: 'adapter' });
-    io.adapter(createAdapter(withHandledRejections(redis.pub, log), withHandledRejections(redis.sub, log)));
+    const pub = withHandledRejections(redis.pub, log);
+    const sub = withHandledRejections(redis.sub, log);
+    io.adapter(createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' }));
   }
   return io;
 }

@@ -66,3 +66,25 @@ describe('GroupCommit', () => {
     other.close();
   });
 });
+
+describe('GroupCommit lock timeout', () => {
+  it('bounds each write by its own timeout, even queued behind a batch that is waiting for the lock', async () => {
+    const db = database();
+    const other = new BetterSqlite3(db.name);
+    other.exec('BEGIN IMMEDIATE');
+    const insert = db.prepare<[string], { seq: number }>('INSERT INTO items (value) VALUES (?) RETURNING seq');
+    const group = new GroupCommit<string, number>({
+      commit: db.transaction((values: string[]) => values.map((value) => (insert.get(value) as { seq: number }).seq)),
+      lockTimeoutMs: 1000,
+    });
+    const first = group.submit('first').then(() => 'stored', () => 'failed');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const second = group.submit('second').then(() => 'stored', () => 'failed');
+    // The lock goes at 1.75 s: after the second write's own deadline (1.5 s), though before
+    // the first batch's failure (1 s) plus a full timeout of its own (2 s).
+    setTimeout(() => other.exec('ROLLBACK'), 1250);
+    expect(await first).toBe('failed');
+    expect(await second).toBe('failed');
+    other.close();
+  });
+});

@@ -1,8 +1,11 @@
 import type { Transaction } from 'better-sqlite3';
+import { errors } from '../shared/errors.js';
 import { retryWhileBusy } from './busy-retry.js';
 
 interface Pending<Item, Result> {
   item: Item;
+  /** When this write gives up waiting for the lock (ms since the epoch). */
+  deadline: number;
   resolve(result: Result): void;
   reject(error: unknown): void;
 }
@@ -28,7 +31,7 @@ export class GroupCommit<Item, Result> {
 
   submit(item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, deadline: Date.now() + this.options.lockTimeoutMs, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -43,11 +46,16 @@ export class GroupCommit<Item, Result> {
     this.committing = this.committing.then(() => this.commit(batch));
   }
 
-  private async commit(batch: Pending<Item, Result>[]): Promise<void> {
-    const items = batch.map((pending) => pending.item);
+  /** Each write waits at most its own lock timeout, counted from submission, however many batches are ahead. */
+  private async commit(pendings: Pending<Item, Result>[]): Promise<void> {
+    const now = Date.now();
+    const batch = pendings.filter((pending) => pending.deadline > now);
+    for (const pending of pendings) if (pending.deadline <= now) pending.reject(errors.storeUnavailable());
+    if (batch.length === 0) return;
+    const timeoutMs = Math.min(...batch.map((pending) => pending.deadline)) - now;
     try {
-      const { commit, lockTimeoutMs } = this.options;
-      const results = await retryWhileBusy(async () => commit.immediate(items), { timeoutMs: lockTimeoutMs });
+      const items = batch.map((pending) => pending.item);
+      const results = await retryWhileBusy(async () => this.options.commit.immediate(items), { timeoutMs });
       batch.forEach((pending, index) => pending.resolve(results[index] as Result));
     } catch (error) {
       batch.forEach((pending) => pending.reject(error));

@@ -61,7 +61,7 @@ describe('fault injection (two instances, one Redis, one SQLite file)', () => {
       users: USERS,
       messagesPerUser: MESSAGES_PER_USER,
       fault: async () => {
-        const lock = await lockStore(path.join(running.dataDir, 'parley.db'), 3000);
+        const lock = await lockStore(path.join(running.dataDir, 'parley.db'), 5000);
         const send = await request(url, 'POST', `/chats/${alice.user.id}/send`, {
           token: alice.token,
           body: { receiverId: bob.user.id, message: 'while locked' },
