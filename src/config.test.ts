@@ -57,6 +57,7 @@ describe('loadConfig', () => {
       presenceTtlSeconds: 30,
       shutdownTimeoutSeconds: 10,
       storeTimeoutMs: 5000,
+      credentialCheckSeconds: 30,
       trustProxy: false,
       bodyLimit: '32kb',
     });

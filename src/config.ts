@@ -52,6 +52,7 @@ const envSchema = z.object({
   PRESENCE_TTL: z.coerce.number().int().min(1).default(30),
   SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).default(10),
   STORE_TIMEOUT: z.coerce.number().int().min(100).default(5000),
+  CREDENTIAL_CHECK_INTERVAL: z.coerce.number().int().min(1).default(30),
   TRUST_PROXY: booleanFlag.default(false),
   BODY_LIMIT: z
     .string()
@@ -83,6 +84,8 @@ export interface Config {
   shutdownTimeoutSeconds: number;
   /** Milliseconds a store operation may wait (for a lock, for a server) before failing with store_unavailable. */
   storeTimeoutMs: number;
+  /** Seconds between re-checks of open sockets' credentials (expiry, logout missed while Redis was away). */
+  credentialCheckSeconds: number;
   trustProxy: boolean;
   bodyLimit: string;
 }
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     presenceTtlSeconds: vars.PRESENCE_TTL,
     shutdownTimeoutSeconds: vars.SHUTDOWN_TIMEOUT,
     storeTimeoutMs: vars.STORE_TIMEOUT,
+    credentialCheckSeconds: vars.CREDENTIAL_CHECK_INTERVAL,
     trustProxy: vars.TRUST_PROXY,
     bodyLimit: vars.BODY_LIMIT,
   };

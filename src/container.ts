@@ -26,6 +26,8 @@ export interface RedisClients {
   main: RedisClient;
   pub: RedisClient;
   sub: RedisClient;
+  /** The server's major version, read at start-up; undefined when Redis was not reachable then. */
+  majorVersion: number | undefined;
 }
 
 /** Everything Parley is built from, made once at start-up and passed down explicitly. */
@@ -60,13 +62,20 @@ async function openStore(config: Config): Promise<Store> {
 async function openRedis(config: Config, logger: Logger): Promise<RedisClients | undefined> {
   if (!config.redisUrl) return undefined;
   const url = config.redisUrl;
-  const clients: RedisClients = {
+  const clients = {
     main: createRedisClient({ url, logger, role: 'main' }),
     pub: createRedisClient({ url, logger, role: 'pub' }),
     sub: createRedisClient({ url, logger, role: 'sub', offlineQueue: true }),
   };
   await Promise.all(Object.values(clients).map((client) => connectRedis(client, logger)));
-  return clients;
+  return { ...clients, majorVersion: await readMajorVersion(clients.main) };
+}
+
+async function readMajorVersion(client: RedisClient): Promise<number | undefined> {
+  if (!client.isReady) return undefined;
+  const info = await client.info('server').catch(() => '');
+  const version = /redis_version:(\d+)/.exec(info)?.[1];
+  return version === undefined ? undefined : Number(version);
 }
 
 async function closeRedis(client: RedisClient): Promise<void> {
@@ -135,7 +144,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       clearInterval(purgeTimer);
       messageEvents.removeAllListeners();
       authEvents.removeAllListeners();
-      if (redis) await Promise.all(Object.values(redis).map(closeRedis));
+      if (redis) await Promise.all([redis.main, redis.pub, redis.sub].map(closeRedis));
       await store.close();
     },
   };

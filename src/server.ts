@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createShardedAdapter } from '@socket.io/redis-adapter';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Express } from 'express';
 import { Server } from 'socket.io';
 import type { Container } from './container.js';
-import { disconnectOnLogout, socketAuthentication } from './modules/auth/index.js';
+import { disconnectOnLogout, revalidateSockets, socketAuthentication } from './modules/auth/index.js';
 import { deliverMessages, registerChatSocketHandlers } from './modules/chats/index.js';
 import { trackPresence } from './modules/presence/index.js';
 import { withHandledRejections } from './realtime/adapter-clients.js';
@@ -15,9 +15,9 @@ export interface ParleyServer {
   io: ParleyIo;
   listen(port: number, host: string): Promise<AddressInfo>;
   /**
-   * Graceful close: stops accepting connections, lets sends in flight finish (up to
-   * `graceMs`), closes socket transports so clients reconnect elsewhere, then waits for
-   * open HTTP requests (cut after `graceMs`).
+   * Graceful close within `graceMs`: stops accepting connections, lets socket events in
+   * flight finish, closes socket transports so clients reconnect elsewhere, then waits for
+   * open HTTP requests (cut when the time is up).
    */
   close(graceMs?: number): Promise<void>;
 }
@@ -39,7 +39,12 @@ function createIo(httpServer: http.Server, container: Container): ParleyIo {
     const log = logger.child({ component: 'adapter' });
     const pub = withHandledRejections(redis.pub, log);
     const sub = withHandledRejections(redis.sub, log);
-    io.adapter(createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' }));
+    if (redis.majorVersion !== undefined && redis.majorVersion < 7) {
+      log.warn({ redisVersion: redis.majorVersion }, 'Redis < 7 has no sharded pub/sub: every instance will hear every message');
+      io.adapter(createAdapter(pub, sub));
+    } else {
+      io.adapter(createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' }));
+    }
   }
   return io;
 }
@@ -62,7 +67,16 @@ function wireRealtime(io: ParleyIo, container: Container): () => void {
     heartbeatMs: (config.presenceTtlSeconds * 1000) / 3,
     logger,
   });
-  return presence.stop;
+  const revalidation = revalidateSockets({
+    io,
+    auth: container.auth,
+    intervalMs: config.credentialCheckSeconds * 1000,
+    logger,
+  });
+  return () => {
+    presence.stop();
+    revalidation.stop();
+  };
 }
 
 /**
@@ -108,12 +122,15 @@ export function createServer(app: Express, container: Container): ParleyServer {
     async close(graceMs = 10_000) {
       stopRealtime();
       if (!httpServer.listening) return;
+      // One deadline for every phase, so the whole close takes at most graceMs.
+      const deadline = Date.now() + graceMs;
+      const remaining = () => Math.max(0, deadline - Date.now());
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve())); // no new connections
       httpServer.closeIdleConnections();
-      await container.inflight.drain(graceMs); // socket events in flight finish and are acknowledged
-      await closeTransports(io, graceMs);
+      await container.inflight.drain(remaining()); // socket events in flight finish and are acknowledged
+      await closeTransports(io, remaining());
       await io.close();
-      const force = setTimeout(() => httpServer.closeAllConnections(), graceMs).unref();
+      const force = setTimeout(() => httpServer.closeAllConnections(), remaining()).unref();
       await closed;
       clearTimeout(force);
     },

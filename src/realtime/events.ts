@@ -2,7 +2,7 @@
  * The realtime protocol: every event and payload, typed. A TypeScript client can import
  * this module alone (it has no runtime code):
  *
- *   import type { ClientToServerEvents, ServerToClientEvents } from 'parley/dist/realtime/events.js';
+ *   import type { ClientToServerEvents, ServerToClientEvents } from 'parley/events';
  *   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
  */
 
@@ -52,7 +52,8 @@ export interface MessageErrorEvent {
 }
 
 export interface ClientToServerEvents {
-  send_message: (payload: SendMessagePayload, ack?: (response: SendMessageAck) => void) => void;
+  /** The ack is optional on the wire; typed as given so `socket.timeout(ms).emit(...)` works. */
+  send_message: (payload: SendMessagePayload, ack: (response: SendMessageAck) => void) => void;
   /** Everything sent or received after `since`, in commit order (same as GET /sync). */
   sync: (request: SyncRequest, ack: (response: SyncAck) => void) => void;
 }
@@ -68,10 +69,3 @@ export interface ServerToClientEvents {
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface InterServerEvents {}
-
-/** What the server knows about an authenticated socket. */
-export interface SocketData {
-  userId: string;
-  tokenId?: string;
-  sessionId?: string;
-}

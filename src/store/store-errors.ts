@@ -5,6 +5,7 @@ const mongoUnavailableNames = new Set([
   'MongoNetworkTimeoutError',
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
+  'MongoOperationTimeoutError',
 ]);
 
 /** Whether an error means "the store cannot serve right now" (retry later) rather than a bug. */

@@ -59,6 +59,16 @@ export function createAuthService({ users, revocations, tokens, sessionTtlSecond
     return { userId, sessionId };
   }
 
+  /** Whether credentials accepted earlier still hold: not expired, not logged out since. */
+  async function isStillValid(identity: Identity, now = new Date()): Promise<boolean> {
+    if (identity.token) {
+      if (identity.token.expiresAt <= now) return false;
+      if (await revocations.isRevoked(tokenRevocationKey(identity.token.tokenId))) return false;
+    }
+    if (identity.sessionId && (await revocations.isRevoked(sessionRevocationKey(identity.sessionId)))) return false;
+    return true;
+  }
+
   async function logout(identity: Identity): Promise<void> {
     const pending: Promise<void>[] = [];
     if (identity.token) pending.push(revocations.revoke(tokenRevocationKey(identity.token.tokenId), identity.token.expiresAt));
@@ -76,5 +86,5 @@ export function createAuthService({ users, revocations, tokens, sessionTtlSecond
     return user;
   }
 
-  return { register, login, authenticateToken, authenticateSession, logout, currentUser };
+  return { register, login, authenticateToken, authenticateSession, isStillValid, logout, currentUser };
 }

@@ -8,3 +8,4 @@ export { usernameSchema } from './auth.schemas.js';
 export { AuthEvents } from './auth-events.js';
 export { socketAuthentication } from './socket-auth.js';
 export { disconnectOnLogout } from './socket-logout.js';
+export { revalidateSockets } from './socket-revalidation.js';

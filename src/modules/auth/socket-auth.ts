@@ -56,7 +56,7 @@ export function socketAuthentication(options: SocketAuthOptions) {
   return async (socket: ParleySocket, next: (error?: ExtendedError) => void): Promise<void> => {
     try {
       const identity = await identifySocket(socket, options);
-      socket.data = { userId: identity.userId, tokenId: identity.token?.tokenId, sessionId: identity.sessionId };
+      socket.data = { userId: identity.userId, identity };
       const rooms = [userRoom(identity.userId)];
       if (identity.token) rooms.push(tokenRoom(identity.token.tokenId));
       if (identity.sessionId) rooms.push(sessionRoom(identity.sessionId));
