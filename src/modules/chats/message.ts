@@ -1,12 +1,7 @@
-/** A message as the API shows it. */
-export interface Message {
-  id: string;
-  senderId: string;
-  receiverId: string;
-  message: string;
-  createdAt: string;
-  clientMsgId?: string;
-}
+import type { ChatMessage } from '../../realtime/events.js';
+
+/** A message as the API shows it, over REST and sockets alike (the protocol's ChatMessage). */
+export type Message = ChatMessage;
 
 /**
  * A stored message with its ordering key: a positive integer that grows in the order
