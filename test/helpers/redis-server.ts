@@ -17,7 +17,8 @@ export interface TestRedis {
   dispose(): Promise<void>;
 }
 
-function answersPing(port: number): Promise<boolean> {
+/** Whether a redis-server answers PING on 127.0.0.1:port. */
+export function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     socket.setTimeout(500);

@@ -1,0 +1,110 @@
+export type Mode = 'full' | 'quick' | 'smoke';
+
+export interface MessagingSettings {
+  pairs: number;
+  inFlightPerSender: number;
+  messageChars: number;
+  rampMs: number;
+  durationMs: number;
+  drainTimeoutMs: number;
+}
+
+export interface ModeSettings {
+  mode: Mode;
+  warmupRounds: number;
+  rounds: number;
+  /** Length of a warm-up run's window (measured runs use messaging.durationMs). */
+  warmupDurationMs: number;
+  messaging: MessagingSettings;
+  /** S2: the fixed open-loop rate, and the fraction of R's S1 capacity for the second rate. */
+  s2FixedRate: number;
+  s2CapacityFraction: number;
+  s3Instances: number[];
+  /** S3: open-loop rate every instance count sustains, so CPU per message compares equal work. */
+  s3Rate: number;
+  /** S4: idle sockets per level (clamped below the hard open-file limit), connects in flight. */
+  s4Levels: number[];
+  s4ConnectConcurrency: number;
+  /** S5: messages in the conversation; GET concurrency; window. */
+  s5Sizes: number[];
+  s5Concurrency: number;
+  s5DurationMs: number;
+  /** S6: users logging in, logins in flight, open-loop message rate alongside. */
+  s6LoginUsers: number;
+  s6LoginConcurrency: number;
+  s6MessageRate: number;
+  /** S6 windows are long: one argon2id verification takes about half a core-second here. */
+  s6DurationMs: number;
+  /** S6: also run the login storm without messaging (information only). */
+  s6LoginsAlone: boolean;
+  /** S4 does its own warm-up inside each run (a fresh server per run): no warm-up rounds. */
+  s4WarmupRounds: number;
+  /** S4: pause before each memory reading, so the server is done with the last handshakes. */
+  s4SettleMs: number;
+  s6WarmupRounds: number;
+  defaultScenarios: string[];
+}
+
+const full: ModeSettings = {
+  mode: 'full',
+  warmupRounds: 1,
+  rounds: 3,
+  warmupDurationMs: 4000,
+  messaging: { pairs: 50, inFlightPerSender: 10, messageChars: 100, rampMs: 1000, durationMs: 8000, drainTimeoutMs: 20_000 },
+  s2FixedRate: 2000,
+  s2CapacityFraction: 0.5,
+  s3Instances: [1, 2, 3],
+  s3Rate: 1000,
+  s4Levels: [1000, 5000, 10_000, 20_000],
+  s4ConnectConcurrency: 64,
+  s5Sizes: [10_000, 100_000, 1_000_000],
+  s5Concurrency: 4,
+  s5DurationMs: 6000,
+  s6LoginUsers: 64,
+  s6LoginConcurrency: 4,
+  s6MessageRate: 2000,
+  s6DurationMs: 15_000,
+  s6LoginsAlone: true,
+  s4WarmupRounds: 0,
+  s4SettleMs: 1000,
+  s6WarmupRounds: 1,
+  defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'],
+};
+
+const quick: ModeSettings = {
+  ...full,
+  mode: 'quick',
+  warmupRounds: 1,
+  rounds: 3,
+  warmupDurationMs: 500,
+  messaging: { ...full.messaging, rampMs: 200, durationMs: 1000, drainTimeoutMs: 8000 },
+  s4Levels: [1000, 2000],
+  s4SettleMs: 300,
+  s5Sizes: [10_000, 100_000],
+  s5DurationMs: 1000,
+  s6DurationMs: 2500,
+  s6LoginsAlone: false,
+  s6WarmupRounds: 0,
+};
+
+const smoke: ModeSettings = {
+  ...quick,
+  mode: 'smoke',
+  warmupRounds: 0,
+  rounds: 1,
+  warmupDurationMs: 300,
+  messaging: { pairs: 3, inFlightPerSender: 5, messageChars: 100, rampMs: 150, durationMs: 500, drainTimeoutMs: 5000 },
+  s2FixedRate: 300,
+  s3Instances: [1, 2],
+  s3Rate: 200,
+  s4Levels: [100, 200],
+  s5Sizes: [1000, 5000],
+  s5DurationMs: 500,
+  s6LoginUsers: 8,
+  s6LoginConcurrency: 4,
+  s6MessageRate: 300,
+  s6DurationMs: 2000,
+  defaultScenarios: ['S1', 'S2'],
+};
+
+export const modes: Record<Mode, ModeSettings> = { full, quick, smoke };

@@ -1,0 +1,149 @@
+/**
+ * Test data written straight into Parley's SQLite file while no server runs: users (with a
+ * real argon2 hash) and conversations, in one transaction each. Schemas, password hashing
+ * and token issuing come from dist/, i.e. from the very build that is benchmarked.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { parleyBuildRoot } from './context.js';
+
+type UsersModule = typeof import('../../src/modules/users/users.sqlite.js');
+type MessagesModule = typeof import('../../src/modules/chats/messages.sqlite.js');
+type RevocationsModule = typeof import('../../src/modules/auth/revocations.sqlite.js');
+type PasswordsModule = typeof import('../../src/modules/auth/passwords.js');
+type TokensModule = typeof import('../../src/modules/auth/tokens.js');
+
+async function importDist<T>(relative: string): Promise<T> {
+  return (await import(pathToFileURL(path.join(parleyBuildRoot(), 'dist', relative)).href)) as T;
+}
+
+export const BENCH_PASSWORD = 'bench-password-1';
+
+let schema: Promise<string> | undefined;
+function loadSchema(): Promise<string> {
+  // store/sqlite.js first: it imports the repositories, and importing one of them first would
+  // enter their import cycle from the wrong end.
+  schema ??= importDist('store/sqlite.js').then(() => Promise.all([
+    importDist<UsersModule>('modules/users/users.sqlite.js'),
+    importDist<MessagesModule>('modules/chats/messages.sqlite.js'),
+    importDist<RevocationsModule>('modules/auth/revocations.sqlite.js'),
+  ])).then(([users, messages, revocations]) => `${users.usersSqliteSchema} ${messages.messagesSqliteSchema} ${revocations.revocationsSqliteSchema}`);
+  return schema;
+}
+
+let passwordHash: Promise<string> | undefined;
+/** An argon2id hash of BENCH_PASSWORD made by Parley's own hashPassword (same parameters). */
+export function benchPasswordHash(): Promise<string> {
+  passwordHash ??= importDist<PasswordsModule>('modules/auth/passwords.js').then((module) => module.hashPassword(BENCH_PASSWORD));
+  return passwordHash;
+}
+
+export interface BenchUser {
+  id: string;
+  username: string;
+  /** A JWT for Parley (signed with the bench's JWT_SECRET by dist's token service). */
+  token: string;
+}
+
+export async function makeUsers(count: number, prefix: string, jwtSecret: string): Promise<BenchUser[]> {
+  const { createTokenService } = await importDist<TokensModule>('modules/auth/tokens.js');
+  const tokens = createTokenService({ secret: jwtSecret, ttlSeconds: 86_400 });
+  const users: BenchUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = randomUUID();
+    users.push({ id, username: `${prefix}${i}`.slice(0, 32), token: await tokens.issue(id) });
+  }
+  return users;
+}
+
+export function databaseFile(dataDir: string): string {
+  return path.join(dataDir, 'parley.db');
+}
+
+/** Creates the data folder and Parley's schema, and inserts the users. */
+export async function seedUsers(dataDir: string, users: BenchUser[]): Promise<void> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const [ddl, hash] = await Promise.all([loadSchema(), benchPasswordHash()]);
+  const db = new BetterSqlite3(databaseFile(dataDir));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.exec(ddl);
+    const insert = db.prepare('INSERT INTO users (id, username, username_lower, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
+    const now = new Date().toISOString();
+    db.transaction(() => {
+      for (const user of users) insert.run(user.id, user.username, user.username.toLowerCase(), hash, now);
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+/** Appends `count` messages (alternating senders, 100 characters) to the conversation of a and b. */
+export function seedConversation(dataDir: string, a: string, b: string, count: number): void {
+  const db = new BetterSqlite3(databaseFile(dataDir));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF');
+    const conversationId = a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+    const insert = db.prepare(
+      'INSERT INTO messages (conversation_id, sender_id, receiver_id, body, client_msg_id, created_at) VALUES (?, ?, ?, ?, NULL, ?)',
+    );
+    const body = 'Seeded history message for the Parley benchmark. '.repeat(3).slice(0, 100);
+    const base = Date.now() - count * 1000;
+    db.transaction(() => {
+      for (let i = 0; i < count; i++) {
+        const fromA = i % 2 === 0;
+        insert.run(conversationId, fromA ? a : b, fromA ? b : a, body, new Date(base + i * 1000).toISOString());
+      }
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
+
+export interface StoredCount {
+  rows: number;
+  distinctClientMsgIds: number;
+}
+
+/** Messages of one run (client_msg_id starts with `${runId}.`), read-only. */
+export function countStored(dataDir: string, runId: string): StoredCount {
+  const db = new BetterSqlite3(databaseFile(dataDir), { readonly: true, fileMustExist: true });
+  try {
+    const prefix = `${runId}.`;
+    return db
+      .prepare<[number, string], StoredCount>(
+        'SELECT COUNT(*) AS rows, COUNT(DISTINCT client_msg_id) AS distinctClientMsgIds FROM messages WHERE substr(client_msg_id, 1, ?) = ?',
+      )
+      .get(prefix.length, prefix) as StoredCount;
+  } finally {
+    db.close();
+  }
+}
+
+/** The history query as Parley's built SQLite repository spells it (read from dist), else the known text. */
+export function historyQuerySql(): { sql: string; source: string } {
+  const fallback = 'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?';
+  try {
+    const code = fs.readFileSync(path.join(parleyBuildRoot(), 'dist/modules/chats/messages.sqlite.js'), 'utf8');
+    const match = /['`](SELECT[^'`]*WHERE conversation_id = \?[^'`]*ORDER BY seq DESC LIMIT \?)['`]/.exec(code);
+    if (match?.[1]) return { sql: match[1].replace(/\s+/g, ' ').trim(), source: 'dist/modules/chats/messages.sqlite.js' };
+  } catch {
+    // fall back
+  }
+  return { sql: fallback, source: 'bench fallback (not found in dist)' };
+}
+
+export function explainQueryPlan(dataDir: string, sql: string, params: unknown[]): string[] {
+  const db = new BetterSqlite3(databaseFile(dataDir), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { id: number; parent: number; detail: string }[];
+    return rows.map((row) => `${row.parent === 0 ? '' : '  '}${row.detail}`);
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parleyBuildRoot, projectRoot, type BenchContext } from './context.js';
+import { freePort } from '../../test/helpers/free-port.js';
+import { answersPing } from '../../test/helpers/redis-server.js';
+import { waitForHttp, type Managed } from './processes.js';
+
+export type Impl = 'P' | 'R';
+
+export interface ServerHandle {
+  impl: Impl;
+  name: string;
+  url: string;
+  pid: number;
+  probeFile: string;
+  managed: Managed;
+  stop(): Promise<void>;
+}
+
+const probePath = path.join(projectRoot, 'bench/event-loop-probe.mjs');
+
+export interface ServerOptions {
+  dataDir?: string;
+  redisUrl?: string;
+  /** --expose-gc, so each probe report runs a full GC first (connection memory scenario). */
+  exposeGc?: boolean;
+}
+
+/** Parley as built: `node --import bench/event-loop-probe.mjs dist/index.js` (the frozen copy), production mode. */
+export async function startParley(ctx: BenchContext, options: ServerOptions & { dataDir: string }): Promise<ServerHandle> {
+  const name = ctx.nextName('parley');
+  const port = await freePort();
+  const probeFile = path.join(ctx.runDir, `${name}.probe.json`);
+  const managed = ctx.registry.start({
+    name,
+    command: process.execPath,
+    args: [...(options.exposeGc ? ['--expose-gc'] : []), '--import', probePath, 'dist/index.js'],
+    cwd: parleyBuildRoot(),
+    cpus: ctx.serverCpus,
+    logFile: path.join(ctx.runDir, `${name}.log`),
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: options.dataDir,
+      REDIS_URL: options.redisUrl ?? '',
+      MONGODB_URI: '',
+      JWT_SECRET: ctx.jwtSecret,
+      SESSION_SECRET: ctx.sessionSecret,
+      LOG_LEVEL: 'warn',
+      AUTH_RATE_LIMIT: '0',
+      SEND_RATE_LIMIT: '0',
+      BENCH_ELD_FILE: probeFile,
+      NODE_OPTIONS: '',
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/health/live`, managed);
+  return { impl: 'P', name, url, pid: managed.pid, probeFile, managed, stop: () => managed.stop(20_000) };
+}
+
+/** The reference relay, with the same probe, on the same core. */
+export async function startRelay(ctx: BenchContext, options: ServerOptions = {}): Promise<ServerHandle> {
+  const name = ctx.nextName('relay');
+  const port = await freePort();
+  const probeFile = path.join(ctx.runDir, `${name}.probe.json`);
+  const managed = ctx.registry.start({
+    name,
+    command: process.execPath,
+    args: [...(options.exposeGc ? ['--expose-gc'] : []), '--import', probePath, '--import', 'tsx', 'bench/reference-relay.ts'],
+    cwd: projectRoot,
+    cpus: ctx.serverCpus,
+    logFile: path.join(ctx.runDir, `${name}.log`),
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      REDIS_URL: options.redisUrl ?? '',
+      BENCH_ELD_FILE: probeFile,
+      NODE_OPTIONS: '',
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/health/live`, managed);
+  return { impl: 'R', name, url, pid: managed.pid, probeFile, managed, stop: () => managed.stop(10_000) };
+}
+
+export function startServer(ctx: BenchContext, impl: Impl, options: ServerOptions & { dataDir: string }): Promise<ServerHandle> {
+  return impl === 'P' ? startParley(ctx, options) : startRelay(ctx, options);
+}
+
+export interface RedisHandle {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** A private redis-server on a free loopback port, no persistence, on the servers' core. */
+export async function startRedis(ctx: BenchContext): Promise<RedisHandle> {
+  const name = ctx.nextName('redis');
+  const port = await freePort();
+  const dir = path.join(ctx.runDir, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const managed = ctx.registry.start({
+    name,
+    command: 'redis-server',
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    cpus: ctx.serverCpus,
+    logFile: path.join(ctx.runDir, `${name}.log`),
+  });
+  for (let attempt = 0; ; attempt++) {
+    if (await answersPing(port)) break;
+    if (!managed.running() || attempt > 200) throw new Error(`redis-server did not start:\n${managed.logTail()}`);
+    await sleep(25);
+  }
+  return { url: `redis://127.0.0.1:${port}`, pid: managed.pid, stop: () => managed.stop(5000) };
+}

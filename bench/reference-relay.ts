@@ -1,0 +1,106 @@
+/**
+ * The reference (R): a bare Socket.IO relay speaking Parley's realtime protocol
+ * (src/realtime/events.ts) with nothing else: no authentication (auth.token is the user id),
+ * no validation, no persistence, no logging. It is the floor Parley's costs are compared to.
+ *
+ *   send_message -> receive_message to room user:{receiverId}, message_sent to room user:{senderId},
+ *                   ack { ok: true, message } with a generated id and createdAt.
+ *
+ * Env: HOST, PORT, REDIS_URL (optional: @socket.io/redis-adapter for several instances).
+ * GET /health/live answers 200 once listening.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
+import type {
+  ChatMessage,
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+} from '../src/realtime/events.js';
+
+/** The relay knows only who a socket claims to be. */
+interface SocketData {
+  userId: string;
+}
+
+const host = process.env['HOST'] ?? '127.0.0.1';
+const port = Number(process.env['PORT'] ?? 0);
+const redisUrl = process.env['REDIS_URL'] || undefined;
+
+const httpServer = http.createServer((req, res) => {
+  if (req.url === '/health/live') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    return;
+  }
+  res.writeHead(404).end();
+});
+
+const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
+  serveClient: false,
+  maxHttpBufferSize: 64 * 1024,
+});
+
+const closers: (() => Promise<unknown>)[] = [];
+if (redisUrl) {
+  const pub = createClient({ url: redisUrl });
+  const sub = pub.duplicate();
+  pub.on('error', (error: Error) => console.error('redis pub:', error.message));
+  sub.on('error', (error: Error) => console.error('redis sub:', error.message));
+  await Promise.all([pub.connect(), sub.connect()]);
+  io.adapter(createAdapter(pub, sub));
+  closers.push(
+    () => pub.close(),
+    () => sub.close(),
+  );
+}
+
+const idPrefix = `${process.pid.toString(36)}-`;
+let nextId = 0;
+
+io.use((socket, next) => {
+  const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof token !== 'string' || token.length === 0) {
+    next(new Error('auth.token (the user id) required'));
+    return;
+  }
+  socket.data.userId = token;
+  socket.join(`user:${token}`);
+  next();
+});
+
+io.on('connection', (socket) => {
+  const senderId = socket.data.userId;
+  socket.on('send_message', (payload, ack) => {
+    const message: ChatMessage = {
+      id: `${idPrefix}${++nextId}`,
+      senderId,
+      receiverId: payload.receiverId,
+      message: payload.message,
+      createdAt: new Date().toISOString(),
+    };
+    if (payload.clientMsgId !== undefined) message.clientMsgId = payload.clientMsgId;
+    io.to(`user:${message.receiverId}`).emit('receive_message', message);
+    io.to(`user:${senderId}`).emit('message_sent', message);
+    ack?.({ ok: true, message });
+  });
+  socket.on('sync', (_request, ack) => ack({ ok: true, messages: [], cursor: '0', hasMore: false }));
+});
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await io.close();
+  await Promise.allSettled(closers.map((close) => close()));
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+
+httpServer.listen(port, host, () => {
+  const address = httpServer.address() as AddressInfo;
+  console.log(JSON.stringify({ msg: 'reference relay listening', host: address.address, port: address.port, redis: Boolean(redisUrl) }));
+});

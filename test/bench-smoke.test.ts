@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface SmokeReport {
+  mode: string;
+  correctnessOk: boolean;
+  startedPids: number[];
+  scenarios: {
+    id: string;
+    error?: string;
+    correctness: { ok: boolean; checkedRuns: number };
+    runs: { impl: string; warmup: boolean; metrics: Record<string, number | null> }[];
+    rows: { metric: string; p: { median: number | null }; ref: { median: number | null } | null; ratio: number | null }[];
+  }[];
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `bench/run.ts --smoke` as a child process; SIGINT (then SIGKILL) if it overruns. */
+function runBench(outDir: string, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', outDir], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const interrupt = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 10_000);
+    child.once('exit', (code) => {
+      clearTimeout(interrupt);
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npm run bench -- --smoke', () => {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-'));
+  afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+  it('runs S1 and S2 for Parley and the relay, prints a table, writes JSON, and leaves no process behind', async () => {
+    const { code, stdout, stderr } = await runBench(outDir, 100_000);
+    const output = `${stdout}\n${stderr}`;
+    expect(code, output).toBe(0);
+    expect(stdout).toMatch(/\| Scenario \| Metric/);
+    expect(stdout).toMatch(/\| S1 +\| server CPU per message/);
+    expect(stdout).toMatch(/\| S2 +\| @300\/s: ack latency p99/);
+
+    const report = JSON.parse(fs.readFileSync(path.join(outDir, 'latest.json'), 'utf8')) as SmokeReport;
+    expect(report.mode).toBe('smoke');
+    expect(report.correctnessOk, output).toBe(true);
+    expect(report.scenarios.map((scenario) => scenario.id)).toEqual(['S1', 'S2']);
+    for (const scenario of report.scenarios) {
+      expect(scenario.error, output).toBeUndefined();
+      expect(scenario.correctness.ok).toBe(true);
+      expect(scenario.correctness.checkedRuns).toBeGreaterThanOrEqual(2);
+      const impls = new Set(scenario.runs.filter((run) => !run.warmup).map((run) => run.impl));
+      expect([...impls].sort()).toEqual(['P', 'R']);
+      const cpu = scenario.rows.find((row) => row.metric.includes('CPU per message'));
+      expect(cpu?.p.median).toBeGreaterThan(0);
+      expect(cpu?.ref?.median).toBeGreaterThan(0);
+      expect(cpu?.ratio).toBeGreaterThan(0);
+    }
+    const s1 = report.scenarios[0];
+    for (const run of s1?.runs ?? []) {
+      expect(run.metrics['messages']).toBeGreaterThan(0);
+      expect(run.metrics['ackP99']).toBeGreaterThan(0);
+    }
+
+    expect(report.startedPids.length).toBeGreaterThanOrEqual(3); // Parley, relay, load generator
+    expect(report.startedPids.filter(alive)).toEqual([]);
+  }, 130_000);
+});
