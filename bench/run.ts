@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick | --smoke] [--only S1,S3] [--out DIR] [--keep]`
+ * `npm run bench [-- --quick | --smoke] [--only S1,S3] [--out DIR] [--keep] [--cpu-prof]`
  *
  * Builds Parley if dist/ is missing or older than src/, then runs each scenario with Parley (P)
  * and the reference relay (R) interleaved, the servers pinned to one core and the load
@@ -40,22 +40,25 @@ interface Options {
   only: string[] | undefined;
   outDir: string;
   keep: boolean;
+  cpuProf: boolean;
 }
 
 function usage(): string {
   return [
-    'Usage: npm run bench -- [--quick | --smoke] [--only S1,S2,...] [--out DIR] [--keep]',
+    'Usage: npm run bench -- [--quick | --smoke] [--only S1,S2,...] [--out DIR] [--keep] [--cpu-prof]',
     '  (default)  full run, under 30 minutes',
     '  --quick    short runs, under 3 minutes',
     '  --smoke    tiny runs of S1 and S2 (for the test suite)',
     '  --only     scenarios to run: S1 hot path, S2 latency, S3 scale-out, S4 connections, S5 history, S6 login storm',
     '  --out      results folder (default bench/results)',
     '  --keep     keep the temporary folder with server logs and data',
+    '  --cpu-prof profile every server (node --cpu-prof) into <run folder>/profiles (implies --keep);',
+    '             summarize one with: node bench/profile-summary.mjs FILE.cpuprofile',
   ].join('\n');
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { mode: 'full', only: undefined, outDir: path.join(projectRoot, 'bench/results'), keep: false };
+  const options: Options = { mode: 'full', only: undefined, outDir: path.join(projectRoot, 'bench/results'), keep: false, cpuProf: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [name, inline] = arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
@@ -80,6 +83,10 @@ function parseArgs(argv: string[]): Options {
         options.outDir = path.resolve(value());
         break;
       case '--keep':
+        options.keep = true;
+        break;
+      case '--cpu-prof':
+        options.cpuProf = true;
         options.keep = true;
         break;
       case '--help':
@@ -180,6 +187,7 @@ async function main(): Promise<number> {
     settings,
     serverCpus: pinned ? serverCpus : '',
     loadCpus: pinned ? loadCpus : '',
+    profileDir: options.cpuProf ? path.join(runDir, 'profiles') : undefined,
     jwtSecret: randomBytes(32).toString('hex'),
     sessionSecret: randomBytes(32).toString('hex'),
     log,

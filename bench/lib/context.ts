@@ -16,6 +16,8 @@ export interface BenchContext {
   /** CPU lists for taskset: servers (and Redis) on one core, load generator on another. */
   serverCpus: string;
   loadCpus: string;
+  /** With --cpu-prof: where servers write their CPU profiles. */
+  profileDir: string | undefined;
   /** Shared secrets, so the bench can mint tokens Parley accepts. */
   jwtSecret: string;
   sessionSecret: string;

@@ -27,6 +27,14 @@ export interface ServerOptions {
   exposeGc?: boolean;
 }
 
+/** node flags for a server: --expose-gc when asked, --cpu-prof when profiling. */
+function nodeFlags(ctx: BenchContext, options: ServerOptions): string[] {
+  return [
+    ...(options.exposeGc ? ['--expose-gc'] : []),
+    ...(ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : []),
+  ];
+}
+
 /** Parley as built: `node --import bench/event-loop-probe.mjs dist/index.js` (the frozen copy), production mode. */
 export async function startParley(ctx: BenchContext, options: ServerOptions & { dataDir: string }): Promise<ServerHandle> {
   const name = ctx.nextName('parley');
@@ -35,7 +43,7 @@ export async function startParley(ctx: BenchContext, options: ServerOptions & { 
   const managed = ctx.registry.start({
     name,
     command: process.execPath,
-    args: [...(options.exposeGc ? ['--expose-gc'] : []), '--import', probePath, 'dist/index.js'],
+    args: [...nodeFlags(ctx, options), '--import', probePath, 'dist/index.js'],
     cwd: parleyBuildRoot(),
     cpus: ctx.serverCpus,
     logFile: path.join(ctx.runDir, `${name}.log`),
@@ -68,7 +76,7 @@ export async function startRelay(ctx: BenchContext, options: ServerOptions = {})
   const managed = ctx.registry.start({
     name,
     command: process.execPath,
-    args: [...(options.exposeGc ? ['--expose-gc'] : []), '--import', probePath, '--import', 'tsx', 'bench/reference-relay.ts'],
+    args: [...nodeFlags(ctx, options), '--import', probePath, '--import', 'tsx', 'bench/reference-relay.ts'],
     cwd: projectRoot,
     cpus: ctx.serverCpus,
     logFile: path.join(ctx.runDir, `${name}.log`),

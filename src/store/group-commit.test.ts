@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, inThreadCommit } from './group-commit.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -25,7 +25,7 @@ function committer(db: BetterSqlite3.Database, batches: number[][] = []) {
     batches.push(seqs);
     return seqs;
   });
-  return new GroupCommit<string, number>({ commit, lockTimeoutMs: 2000 });
+  return new GroupCommit<string, number>({ commit: inThreadCommit(commit), lockTimeoutMs: 2000 });
 }
 
 describe('GroupCommit', () => {
@@ -74,7 +74,7 @@ describe('GroupCommit lock timeout', () => {
     other.exec('BEGIN IMMEDIATE');
     const insert = db.prepare<[string], { seq: number }>('INSERT INTO items (value) VALUES (?) RETURNING seq');
     const group = new GroupCommit<string, number>({
-      commit: db.transaction((values: string[]) => values.map((value) => (insert.get(value) as { seq: number }).seq)),
+      commit: inThreadCommit(db.transaction((values: string[]) => values.map((value) => (insert.get(value) as { seq: number }).seq))),
       lockTimeoutMs: 1000,
     });
     const first = group.submit('first').then(() => 'stored', () => 'failed');

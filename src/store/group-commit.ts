@@ -10,40 +10,61 @@ interface Pending<Item, Result> {
   reject(error: unknown): void;
 }
 
+/** Writes a batch in one transaction, waiting at most lockTimeoutMs for the write lock; one result per item. */
+export type BatchCommit<Item, Result> = (batch: Item[], lockTimeoutMs: number) => Promise<Result[]>;
+
 export interface GroupCommitOptions<Item, Result> {
-  /** A better-sqlite3 transaction that writes a batch and answers one result per item. */
-  commit: Transaction<(batch: Item[]) => Result[]>;
-  /** How long a batch may wait for another process's write lock, in ms. */
+  commit: BatchCommit<Item, Result>;
+  /** How long a write may wait for the write lock, counted from its submission, in ms. */
   lockTimeoutMs: number;
+  /** Most writes in one transaction. Default 1000. */
+  maxBatch?: number;
+}
+
+/** A batch committed on this thread with a better-sqlite3 transaction, lock waits on the event loop. */
+export function inThreadCommit<Item, Result>(transaction: Transaction<(batch: Item[]) => Result[]>): BatchCommit<Item, Result> {
+  return (batch, lockTimeoutMs) => retryWhileBusy(async () => transaction.immediate(batch), { timeoutMs: lockTimeoutMs });
 }
 
 /**
- * Group commit: the writes submitted during one event-loop turn share one transaction,
- * so one fsync makes a whole batch durable, and each caller is answered only after that
- * commit. Batches commit one after another, so writes keep the order they were submitted in.
+ * Group commit: writes submitted while the previous batch is committing (or during one
+ * event-loop turn) share one transaction, so one fsync makes a whole batch durable, and each
+ * caller is answered only after that commit. One batch at a time, so writes keep the order
+ * they were submitted in.
  */
 export class GroupCommit<Item, Result> {
   private queue: Pending<Item, Result>[] = [];
   private scheduled = false;
-  private committing: Promise<void> = Promise.resolve();
+  private committing = false;
+  private readonly maxBatch: number;
 
-  constructor(private readonly options: GroupCommitOptions<Item, Result>) {}
+  constructor(private readonly options: GroupCommitOptions<Item, Result>) {
+    this.maxBatch = options.maxBatch ?? 1000;
+  }
 
   submit(item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
       this.queue.push({ item, deadline: Date.now() + this.options.lockTimeoutMs, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
-  private flush(): void {
+  private schedule(): void {
+    if (this.scheduled || this.committing || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
     this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    this.committing = this.committing.then(() => this.commit(batch));
+    const batch = this.queue.splice(0, this.maxBatch);
+    this.committing = true;
+    try {
+      await this.commit(batch);
+    } finally {
+      this.committing = false;
+      this.schedule();
+    }
   }
 
   /** Each write waits at most its own lock timeout, counted from submission, however many batches are ahead. */
@@ -54,8 +75,10 @@ export class GroupCommit<Item, Result> {
     if (batch.length === 0) return;
     const timeoutMs = Math.min(...batch.map((pending) => pending.deadline)) - now;
     try {
-      const items = batch.map((pending) => pending.item);
-      const results = await retryWhileBusy(async () => this.options.commit.immediate(items), { timeoutMs });
+      const results = await this.options.commit(
+        batch.map((pending) => pending.item),
+        timeoutMs,
+      );
       batch.forEach((pending, index) => pending.resolve(results[index] as Result));
     } catch (error) {
       batch.forEach((pending) => pending.reject(error));

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { revocationsSqliteSchema, createSqliteRevocationRepository } from '../modules/auth/revocations.sqlite.js';
-import { messagesSqliteSchema, createSqliteMessageRepository } from '../modules/chats/messages.sqlite.js';
+import { messagesSqliteSchema, createSqliteMessageRepository, type MessageInsertRow } from '../modules/chats/messages.sqlite.js';
+import { MessageWriterThread } from '../modules/chats/messages.sqlite-writer.js';
 import { usersSqliteSchema, createSqliteUserRepository } from '../modules/users/users.sqlite.js';
 import { retryWhileBusy, withBusyRetry } from './busy-retry.js';
 import type { Store } from './store.js';
@@ -41,18 +42,24 @@ export async function openSqliteStore({ file, lockTimeoutMs = 5000 }: SqliteStor
   db.pragma('synchronous = FULL'); // an acknowledged message survives power loss too
   await retryWhileBusy(async () => db.transaction(() => db.exec(schema)).immediate(), retry);
 
+  // Message inserts commit on a thread of their own (not possible for an in-memory database).
+  const writer = file === ':memory:' ? undefined : new MessageWriterThread(file);
+  const commitRows = writer && ((rows: MessageInsertRow[], timeoutMs: number) => writer.commit(rows, timeoutMs));
+  const messages = createSqliteMessageRepository(db, { lockTimeoutMs, ...(commitRows ? { commitRows } : {}) });
+
   // Health asks for the write lock: a store another process keeps locked cannot take sends.
   const probeWriteLock = db.transaction(() => {});
   return {
     kind: 'sqlite',
     users: withBusyRetry(createSqliteUserRepository(db), retry),
-    // Inserts wait for the lock batch by batch inside the repository (group commit).
-    messages: withBusyRetry(createSqliteMessageRepository(db, { lockTimeoutMs }), retry),
+    // Inserts wait for the lock within their own deadline in the group commit; reads retry.
+    messages: { ...withBusyRetry(messages, retry), insert: messages.insert },
     revocations: withBusyRetry(createSqliteRevocationRepository(db), retry),
     async ping() {
       await retryWhileBusy(async () => probeWriteLock.immediate(), { timeoutMs: 1000 });
     },
     async close() {
+      await writer?.close();
       if (db.open) db.close();
     },
   };

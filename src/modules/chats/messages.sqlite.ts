@@ -1,5 +1,5 @@
-import type { Database } from 'better-sqlite3';
-import { GroupCommit } from '../../store/group-commit.js';
+import type { Database, Transaction } from 'better-sqlite3';
+import { GroupCommit, inThreadCommit, type BatchCommit } from '../../store/group-commit.js';
 import type { InsertResult, MessageRepository, NewMessage, StoredMessage } from './message.js';
 
 /*
@@ -47,20 +47,77 @@ function toStoredMessage(row: MessageRow): StoredMessage {
   return message;
 }
 
-export interface SqliteMessageRepositoryOptions {
-  /** How long a batch may wait for the write lock, in ms. */
-  lockTimeoutMs: number;
+/** A message to insert, as the columns it is stored in (primitives only: cheap to hand to the writer thread). */
+export type MessageInsertRow = [
+  conversationId: string,
+  senderId: string,
+  receiverId: string,
+  body: string,
+  clientMsgId: string | null,
+  createdAt: string,
+];
+
+/** Per row: its seq when stored now, or the stored original when (sender, clientMsgId) was already there. */
+export type InsertOutcome = number | StoredMessage;
+
+function toInsertRow(message: NewMessage): MessageInsertRow {
+  return [
+    message.conversationId,
+    message.senderId,
+    message.receiverId,
+    message.message,
+    message.clientMsgId ?? null,
+    message.createdAt.toISOString(),
+  ];
 }
 
-export function createSqliteMessageRepository(db: Database, { lockTimeoutMs }: SqliteMessageRepositoryOptions): MessageRepository {
+function toInsertResult([conversationId, senderId, receiverId, body, clientMsgId, createdAt]: MessageInsertRow, outcome: InsertOutcome): InsertResult {
+  if (typeof outcome !== 'number') return { message: outcome, created: false };
+  const message: StoredMessage = { id: String(outcome), senderId, receiverId, message: body, createdAt, conversationId, seq: outcome };
+  if (clientMsgId !== null) message.clientMsgId = clientMsgId;
+  return { message, created: true };
+}
+
+/**
+ * The insert of a batch of rows as one transaction, on the given connection: the same code
+ * runs on the event loop's connection or on the writer thread's (messages.sqlite-writer.ts).
+ */
+export function createInsertBatch(db: Database): Transaction<(rows: MessageInsertRow[]) => InsertOutcome[]> {
   // OR IGNORE: a repeated (sender_id, client_msg_id) inserts nothing and returns no row.
-  const insertOrIgnore = db.prepare<unknown[], MessageRow>(
-    `INSERT OR IGNORE INTO messages (conversation_id, sender_id, receiver_id, body, client_msg_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
-  );
+  const insertOrIgnore = db
+    .prepare<MessageInsertRow, number>(
+      `INSERT OR IGNORE INTO messages (conversation_id, sender_id, receiver_id, body, client_msg_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
+    )
+    .pluck();
   const byClientMsgId = db.prepare<[string, string], MessageRow>(
     'SELECT * FROM messages WHERE sender_id = ? AND client_msg_id = ?',
   );
+
+  function insertOne(row: MessageInsertRow): InsertOutcome {
+    const seq = insertOrIgnore.get(...row);
+    if (seq !== undefined) return seq;
+    const [, senderId, , , clientMsgId] = row;
+    const existing = clientMsgId === null ? undefined : byClientMsgId.get(senderId, clientMsgId);
+    if (!existing) throw new Error('message was neither inserted nor found');
+    return toStoredMessage(existing);
+  }
+
+  return db.transaction((rows: MessageInsertRow[]) => rows.map(insertOne));
+}
+
+export interface SqliteMessageRepositoryOptions {
+  /** How long a write may wait for the write lock, in ms. */
+  lockTimeoutMs: number;
+  /**
+   * Commits batches somewhere else than on this connection (the writer thread), so that no
+   * fsync blocks the event loop. Default: on this connection.
+   */
+  commitRows?: BatchCommit<MessageInsertRow, InsertOutcome>;
+}
+
+export function createSqliteMessageRepository(db: Database, { lockTimeoutMs, commitRows }: SqliteMessageRepositoryOptions): MessageRepository {
+  const commitInsertRows = commitRows ?? inThreadCommit(createInsertBatch(db));
   const newestFirst = db.prepare<[string, number, number], MessageRow>(
     'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
   );
@@ -74,25 +131,13 @@ export function createSqliteMessageRepository(db: Database, { lockTimeoutMs }: S
      ) ORDER BY seq LIMIT ?`,
   );
 
-  function insertOne(message: NewMessage): InsertResult {
-    const clientMsgId = message.clientMsgId ?? null;
-    const row = insertOrIgnore.get(
-      message.conversationId,
-      message.senderId,
-      message.receiverId,
-      message.message,
-      clientMsgId,
-      message.createdAt.toISOString(),
-    );
-    if (row) return { message: toStoredMessage(row), created: true };
-    const existing = clientMsgId === null ? undefined : byClientMsgId.get(message.senderId, clientMsgId);
-    if (!existing) throw new Error('message was neither inserted nor found');
-    return { message: toStoredMessage(existing), created: false };
-  }
-
-  // Every insert of one event-loop turn commits in one transaction: one fsync for the batch.
+  // The inserts that arrive while a batch commits go together in the next: one fsync per batch.
   const inserts = new GroupCommit<NewMessage, InsertResult>({
-    commit: db.transaction((batch: NewMessage[]) => batch.map(insertOne)),
+    async commit(batch, timeoutMs) {
+      const rows = batch.map(toInsertRow);
+      const outcomes = await commitInsertRows(rows, timeoutMs);
+      return rows.map((row, index) => toInsertResult(row, outcomes[index] as InsertOutcome));
+    },
     lockTimeoutMs,
   });
 
