@@ -54,7 +54,7 @@ const full: ModeSettings = {
   s2FixedRate: 2000,
   s2CapacityFraction: 0.5,
   s3Instances: [1, 2, 3],
-  s3Rate: 1000,
+  s3Rate: 500,
   s4Levels: [1000, 5000, 10_000, 20_000],
   s4ConnectConcurrency: 64,
   s5Sizes: [10_000, 100_000, 1_000_000],

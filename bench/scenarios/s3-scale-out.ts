@@ -83,6 +83,19 @@ export async function runS3(ctx: BenchContext): Promise<Omit<ScenarioResult, 'du
       }),
     );
   }
+  // The same ratios for the bare relay: how much of the cross-instance cost is Socket.IO, Redis and processes.
+  const rCpu = (instances: number) => values(byInstances.get(instances) ?? [], `R N=${instances}`, 'cpuPerMessageUs');
+  for (const instances of counts.slice(1)) {
+    rows.push(
+      row({
+        metric: `R CPU per message, N=${instances} (cross-instance) vs N=${single} (information)`,
+        unit: 'µs',
+        p: rCpu(instances),
+        ref: rCpu(single),
+        refLabel: `R N=${single}`,
+      }),
+    );
+  }
   for (let i = 2; i < counts.length; i++) {
     const previous = counts[i - 1] as number;
     const current = counts[i] as number;
@@ -108,6 +121,7 @@ export async function runS3(ctx: BenchContext): Promise<Omit<ScenarioResult, 'du
       `Open loop at ${ctx.settings.s3Rate} msg/s for every N (equal work, so CPU per message compares like with like; a closed loop makes CPU per message depend on the batching each configuration's own throughput allows).`,
       'All instances and redis-server share the server core: capacity does not grow with N here, CPU per message is the metric.',
       'N=1 uses the Redis adapter too, so the single-instance baseline is the same configuration with no cross-instance hop.',
+      'The "R ... (information)" rows give the bare relay\'s own cross-instance ratios: the part of the cost that every Socket.IO deployment on Redis pays (a second process woken per message), as opposed to Parley\'s own.',
       '"Flat" is read as: CPU per message at N grows at most 15% over N-1.',
     ],
   };
