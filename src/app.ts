@@ -1,18 +1,14 @@
 import cors from 'cors';
-import express, { type Express, type Request, type RequestHandler } from 'express';
+import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
-import { authenticate, authRoutes } from './modules/auth/index.js';
+import { authenticate, authRoutes, whenCookieSent } from './modules/auth/index.js';
 import { chatsRoutes, syncRoutes } from './modules/chats/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { assignRequestId } from './shared/request-id.js';
-
-function whenCookieSent(middleware: RequestHandler): RequestHandler {
-  return (req, res, next) => (req.headers.cookie === undefined ? next() : middleware(req, res, next));
-}
 
 /** Builds the Express app. It never listens: server.ts does. */
 export function createApp(container: Container): Express {
@@ -47,8 +43,7 @@ export function createApp(container: Container): Express {
   app.use(express.json({ limit: config.bodyLimit }));
   // Health first: it needs no session, and answers even while the session store is away.
   app.use('/health', healthRoutes({ health: container.health }));
-  // Only /auth creates sessions (login); elsewhere a request without a cookie has none to load,
-  // and skipping express-session spares Bearer clients its per-request work (~8% of a GET).
+  // Only /auth creates sessions (login); elsewhere only a request with a cookie has one to load.
   app.use('/auth', container.sessionMiddleware);
   app.use(whenCookieSent(container.sessionMiddleware));
 

@@ -4,7 +4,7 @@ import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Express } from 'express';
 import { Server } from 'socket.io';
 import type { Container } from './container.js';
-import { disconnectOnLogout, revalidateSockets, socketAuthentication } from './modules/auth/index.js';
+import { disconnectOnLogout, revalidateSockets, socketAuthentication, whenCookieSent } from './modules/auth/index.js';
 import { deliverMessages, registerChatSocketHandlers } from './modules/chats/index.js';
 import { trackPresence } from './modules/presence/index.js';
 import { withHandledRejections } from './realtime/adapter-clients.js';
@@ -52,7 +52,8 @@ function createIo(httpServer: http.Server, container: Container): ParleyIo {
 function wireRealtime(io: ParleyIo, container: Container): () => void {
   const { logger, config } = container;
   const log = logger.child({ component: 'socket' });
-  io.engine.use(container.sessionMiddleware);
+  // Handshakes with a token and no cookie skip express-session.
+  io.engine.use(whenCookieSent(container.sessionMiddleware));
   io.use(socketAuthentication({ auth: container.auth, allowedOrigins: config.corsOrigins, logger: log }));
   const registerChatHandlers = registerChatSocketHandlers({ chats: container.chats, logger: log, inflight: container.inflight });
   io.on('connection', (socket) => {

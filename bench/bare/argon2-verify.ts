@@ -6,14 +6,14 @@
  *   node --import tsx bench/bare/argon2-verify.ts HASH PASSWORD CONCURRENCY DURATION_MS OUT
  */
 import fs from 'node:fs';
-import argon2 from 'argon2';
+import { verify } from '@node-rs/argon2';
 
 const [hash, password, concurrencyText, durationText, out] = process.argv.slice(2);
 if (!hash || !password || !concurrencyText || !durationText || !out) {
   console.error('usage: argon2-verify.ts HASH PASSWORD CONCURRENCY DURATION_MS OUT');
   process.exit(2);
 }
-if (!(await argon2.verify(hash, password))) throw new Error('the hash does not match the password');
+if (!(await verify(hash, password))) throw new Error('the hash does not match the password');
 
 const durationMs = Number(durationText);
 let verified = 0;
@@ -21,7 +21,7 @@ let counting = false;
 let running = true;
 const worker = async () => {
   while (running) {
-    await argon2.verify(hash, password);
+    await verify(hash, password);
     if (counting) verified++;
   }
 };

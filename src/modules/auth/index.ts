@@ -2,7 +2,7 @@ export { authRoutes } from './auth.routes.js';
 export { createAuthService, type AuthService, type Identity } from './auth.service.js';
 export { authenticate, identityOf } from './authenticate.js';
 export { createAuthRateLimit } from './auth-rate-limit.js';
-export { createSessionMiddleware, createSessionStore, SESSION_COOKIE } from './session.js';
+export { createSessionMiddleware, createSessionStore, SESSION_COOKIE, whenCookieSent } from './session.js';
 export { createTokenService } from './tokens.js';
 export { usernameSchema } from './auth.schemas.js';
 export { AuthEvents } from './auth-events.js';

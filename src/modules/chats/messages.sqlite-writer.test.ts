@@ -88,6 +88,22 @@ describe('MessageWriterThread', () => {
     expect(typeof seq).toBe('number');
   });
 
+  it('checkpoints in the background: committed pages reach the database file with no commit doing it', async () => {
+    const file = databaseFile();
+    const writer = writerFor(file);
+    const sizeBefore = fs.statSync(file).size;
+    await writer.commit(
+      Array.from({ length: 500 }, (_, i) => row(`bulk-${i}`, 'x'.repeat(200))),
+      1000,
+    );
+    // 500 rows of 200 characters: well over 100 KB of pages, in the WAL until checkpointed.
+    const deadline = Date.now() + 5000;
+    while (fs.statSync(file).size <= sizeBefore + 100_000 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(fs.statSync(file).size).toBeGreaterThan(sizeBefore + 100_000);
+  });
+
   it('refuses batches once closed', async () => {
     const writer = writerFor(databaseFile());
     await writer.close();

@@ -1,31 +1,15 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errors } from '../../shared/errors.js';
+import { workerEntry } from '../../shared/worker-entry.js';
 import type { InsertOutcome, MessageInsertRow } from './messages.sqlite.js';
 import type { WriterRequest, WriterResponse } from './messages.sqlite-writer.worker.js';
+
+/** How often the checkpoint thread copies the WAL into the database file. */
+const CHECKPOINT_INTERVAL_MS = 100;
 
 interface Waiter {
   resolve(outcomes: InsertOutcome[]): void;
   reject(error: unknown): void;
-}
-
-const fromSources = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(`./messages.sqlite-writer.worker.${fromSources ? 'ts' : 'js'}`, import.meta.url);
-
-/**
- * The thread's entry. Run from TypeScript sources (tests, `npm run dev`), the worker module is
- * imported through tsx's tsImport: a worker does not inherit tsx's loader, and neither
- * `execArgv: ['--import', 'tsx']` nor registering it inside the worker applies to the entry
- * module (privatenumber/tsx#354).
- */
-function workerEntry(): URL {
-  if (!fromSources) return workerUrl;
-  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-  const code = `const { tsImport } = await import(${JSON.stringify(tsxApi)}); await tsImport(${JSON.stringify(workerUrl.href)}, ${JSON.stringify(import.meta.url)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 /**
@@ -35,6 +19,7 @@ function workerEntry(): URL {
  */
 export class MessageWriterThread {
   private worker: Worker | undefined;
+  private checkpointer: Worker | undefined;
   private readonly waiting = new Map<number, Waiter>();
   private nextId = 1;
   private closed = false;
@@ -44,6 +29,7 @@ export class MessageWriterThread {
   commit(rows: MessageInsertRow[], lockTimeoutMs: number): Promise<InsertOutcome[]> {
     if (this.closed) return Promise.reject(errors.storeUnavailable(new Error('the store is closed')));
     const worker = (this.worker ??= this.start());
+    this.checkpointer ??= this.startCheckpointer();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -54,11 +40,24 @@ export class MessageWriterThread {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.worker?.terminate();
+    await Promise.all([this.worker?.terminate(), this.checkpointer?.terminate()]);
+  }
+
+  /** The writer commits with automatic checkpoints off: this thread does them (sqlite-checkpointer.worker.ts). */
+  private startCheckpointer(): Worker {
+    const checkpointer = new Worker(workerEntry(import.meta.url, '../../store/sqlite-checkpointer.worker'), {
+      workerData: { file: this.file, intervalMs: CHECKPOINT_INTERVAL_MS },
+    });
+    checkpointer.unref();
+    checkpointer.on('error', () => undefined); // reported by 'exit'
+    checkpointer.on('exit', () => {
+      if (this.checkpointer === checkpointer) this.checkpointer = undefined; // the next commit starts another
+    });
+    return checkpointer;
   }
 
   private start(): Worker {
-    const worker = new Worker(workerEntry(), { workerData: { file: this.file } });
+    const worker = new Worker(workerEntry(import.meta.url, './messages.sqlite-writer.worker'), { workerData: { file: this.file } });
     // Only while a batch is waiting does the thread keep the process alive.
     worker.unref();
     worker.on('message', (response: WriterResponse) => this.answer(response));

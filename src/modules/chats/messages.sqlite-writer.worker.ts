@@ -4,12 +4,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { isBusyError } from '../../store/busy-retry.js';
 import { createInsertBatch, type InsertOutcome, type MessageInsertRow } from './messages.sqlite.js';
 
 export interface WriterRequest {
   id: number;
   rows: MessageInsertRow[];
-  /** How long SQLite may wait for another connection's write lock (this thread only). */
+  /** How long the batch may wait for another connection's write lock, in ms. */
   lockTimeoutMs: number;
 }
 
@@ -17,19 +18,46 @@ export type WriterResponse =
   | { id: number; ok: true; outcomes: InsertOutcome[] }
   | { id: number; ok: false; error: { name: string; message: string; code?: string } };
 
+/**
+ * Longest pause between attempts at the write lock. SQLite's own busy handler sleeps up to
+ * 100 ms between attempts, long after another process has committed; polling every few ms
+ * costs a failed lock attempt each time and keeps the wait close to the other's commit.
+ */
+const MAX_LOCK_PAUSE_MS = 4;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks this thread (never the event loop) for ms milliseconds. */
+function sleep(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
 const { file } = workerData as { file: string };
 const db = new BetterSqlite3(file);
+db.pragma('busy_timeout = 0');
+db.pragma('wal_autocheckpoint = 0'); // the checkpoint thread does them, never a commit
 db.pragma('synchronous = FULL'); // an acknowledged message survives power loss too
 const insertBatch = createInsertBatch(db);
+
+function commit(rows: MessageInsertRow[], lockTimeoutMs: number): InsertOutcome[] {
+  const deadline = Date.now() + lockTimeoutMs;
+  for (let pause = 1; ; pause = Math.min(pause * 2, MAX_LOCK_PAUSE_MS)) {
+    try {
+      return insertBatch.immediate(rows);
+    } catch (error) {
+      const remaining = deadline - Date.now();
+      if (!isBusyError(error) || remaining <= 0) throw error;
+      sleep(Math.min(pause, remaining));
+    }
+  }
+}
+
 const port = parentPort;
 if (!port) throw new Error('messages.sqlite-writer.worker runs as a worker thread');
 
 port.on('message', ({ id, rows, lockTimeoutMs }: WriterRequest) => {
   let response: WriterResponse;
   try {
-    // Waiting for the lock inside SQLite is fine here: only this thread waits.
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(lockTimeoutMs))}`);
-    response = { id, ok: true, outcomes: insertBatch.immediate(rows) };
+    response = { id, ok: true, outcomes: commit(rows, lockTimeoutMs) };
   } catch (error) {
     const { name = 'Error', message = String(error), code } = error as { name?: string; message?: string; code?: string };
     response = { id, ok: false, error: { name, message, ...(typeof code === 'string' ? { code } : {}) } };

