@@ -145,7 +145,7 @@ function machineInfo(): Record<string, unknown> {
     }
   };
   return {
-    nproc: os.availableParallelism(),
+    nproc: os.cpus().length, // not availableParallelism(): this process is pinned to one CPU by now
     cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,

@@ -1,5 +1,5 @@
 /**
- * The bare password-hash rate: argon2.verify of a hash made by Parley's own hashPassword
+ * The bare password-hash rate: @node-rs/argon2 verify of a hash made by Parley's own hashPassword
  * (same parameters), CONCURRENCY verifications in flight on libuv's thread pool, for
  * DURATION_MS. Writes { perSecond } to OUT.
  *

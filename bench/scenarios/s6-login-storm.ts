@@ -89,7 +89,7 @@ export async function runS6(ctx: BenchContext): Promise<Omit<ScenarioResult, 'du
       runs,
       correctness: correctnessOf(runs),
       notes: [
-        `The bare rate is argon2.verify of a hash made by Parley's hashPassword (same parameters), ${s.s6LoginConcurrency} in flight on the default libuv pool (4 threads unless UV_THREADPOOL_SIZE), pinned to the server's core like the server (whose argon2 threads are pinned there too)` +
+        `The bare rate is @node-rs/argon2 verify of a hash made by Parley's hashPassword (same parameters), ${s.s6LoginConcurrency} in flight on the default libuv pool (4 threads unless UV_THREADPOOL_SIZE), alone on the server's core; Parley hashes on threads of the lowest priority on that same core, so during messaging logins get what messages leave` +
           (unpinned ? `; unpinned on all cores it reaches ${formatNumber(unpinned.perSecond)}/s.` : '.'),
         'The "no storm" reference runs the same open-loop messaging in the same rounds, interleaved.',
       ],
