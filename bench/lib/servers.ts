@@ -35,63 +35,70 @@ function nodeFlags(ctx: BenchContext, options: ServerOptions): string[] {
   ];
 }
 
-/** Parley as built: `node --import bench/event-loop-probe.mjs dist/index.js` (the frozen copy), production mode. */
-export async function startParley(ctx: BenchContext, options: ServerOptions & { dataDir: string }): Promise<ServerHandle> {
-  const name = ctx.nextName('parley');
+interface NodeServerSpec {
+  impl: Impl;
+  /** Node arguments after the flags and the event-loop probe. */
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  stopGraceMs: number;
+}
+
+/** A Node server with the event-loop probe, on the servers' core, listening on a free port; resolves once it answers. */
+async function startNodeServer(ctx: BenchContext, options: ServerOptions, spec: NodeServerSpec): Promise<ServerHandle> {
+  const name = ctx.nextName(spec.impl === 'P' ? 'parley' : 'relay');
   const port = await freePort();
   const probeFile = path.join(ctx.runDir, `${name}.probe.json`);
   const managed = ctx.registry.start({
     name,
     command: process.execPath,
-    args: [...nodeFlags(ctx, options), '--import', probePath, 'dist/index.js'],
-    cwd: parleyBuildRoot(),
+    args: [...nodeFlags(ctx, options), '--import', probePath, ...spec.args],
+    cwd: spec.cwd,
     cpus: ctx.serverCpus,
     logFile: path.join(ctx.runDir, `${name}.log`),
     env: {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
-      DATA_DIR: options.dataDir,
       REDIS_URL: options.redisUrl ?? '',
+      BENCH_ELD_FILE: probeFile,
+      NODE_OPTIONS: '',
+      ...spec.env,
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/health/live`, managed);
+  return { impl: spec.impl, name, url, pid: managed.pid, probeFile, managed, stop: () => managed.stop(spec.stopGraceMs) };
+}
+
+/** Parley as built: `node --import bench/event-loop-probe.mjs dist/index.js` (the frozen copy), production mode. */
+export function startParley(ctx: BenchContext, options: ServerOptions & { dataDir: string }): Promise<ServerHandle> {
+  return startNodeServer(ctx, options, {
+    impl: 'P',
+    args: ['dist/index.js'],
+    cwd: parleyBuildRoot(),
+    env: {
+      DATA_DIR: options.dataDir,
       MONGODB_URI: '',
       JWT_SECRET: ctx.jwtSecret,
       SESSION_SECRET: ctx.sessionSecret,
       LOG_LEVEL: 'warn',
       AUTH_RATE_LIMIT: '0',
       SEND_RATE_LIMIT: '0',
-      BENCH_ELD_FILE: probeFile,
-      NODE_OPTIONS: '',
     },
+    stopGraceMs: 20_000,
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/health/live`, managed);
-  return { impl: 'P', name, url, pid: managed.pid, probeFile, managed, stop: () => managed.stop(20_000) };
 }
 
 /** The reference relay, with the same probe, on the same core. */
-export async function startRelay(ctx: BenchContext, options: ServerOptions = {}): Promise<ServerHandle> {
-  const name = ctx.nextName('relay');
-  const port = await freePort();
-  const probeFile = path.join(ctx.runDir, `${name}.probe.json`);
-  const managed = ctx.registry.start({
-    name,
-    command: process.execPath,
-    args: [...nodeFlags(ctx, options), '--import', probePath, '--import', 'tsx', 'bench/reference-relay.ts'],
+export function startRelay(ctx: BenchContext, options: ServerOptions = {}): Promise<ServerHandle> {
+  return startNodeServer(ctx, options, {
+    impl: 'R',
+    args: ['--import', 'tsx', 'bench/reference-relay.ts'],
     cwd: projectRoot,
-    cpus: ctx.serverCpus,
-    logFile: path.join(ctx.runDir, `${name}.log`),
-    env: {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      REDIS_URL: options.redisUrl ?? '',
-      BENCH_ELD_FILE: probeFile,
-      NODE_OPTIONS: '',
-    },
+    env: {},
+    stopGraceMs: 10_000,
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/health/live`, managed);
-  return { impl: 'R', name, url, pid: managed.pid, probeFile, managed, stop: () => managed.stop(10_000) };
 }
 
 export function startServer(ctx: BenchContext, impl: Impl, options: ServerOptions & { dataDir: string }): Promise<ServerHandle> {
