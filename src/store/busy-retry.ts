@@ -30,6 +30,26 @@ export async function retryWhileBusy<T>(operation: () => Promise<T>, { timeoutMs
   }
 }
 
+/** Something to Atomics.wait on: nothing ever notifies it, so a wait lasts its timeout. */
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * retryWhileBusy for a thread that may block (a worker thread): the same attempts and pauses,
+ * the pauses slept with Atomics.wait instead of on an event loop.
+ */
+export function retryWhileBusySync<T>(operation: () => T, { timeoutMs, maxIntervalMs = 20 }: BusyRetryOptions): T {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 1; ; pause = Math.min(pause * 2, maxIntervalMs)) {
+    try {
+      return operation();
+    } catch (error) {
+      const remaining = deadline - Date.now();
+      if (!isBusyError(error) || remaining <= 0) throw error;
+      Atomics.wait(sleeper, 0, 0, Math.min(pause, remaining));
+    }
+  }
+}
+
 /** The same repository, each method retried while the database is busy. */
 export function withBusyRetry<Repository extends object>(repository: Repository, options: BusyRetryOptions): Repository {
   const wrapped = {} as Repository;

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { isBusyError } from '../../store/busy-retry.js';
+import { retryWhileBusySync } from '../../store/busy-retry.js';
 import { createInsertBatch, type InsertOutcome, type MessageInsertRow } from './messages.sqlite.js';
 
 export interface WriterRequest {
@@ -24,12 +24,6 @@ export type WriterResponse =
  * costs a failed lock attempt each time and keeps the wait close to the other's commit.
  */
 const MAX_LOCK_PAUSE_MS = 4;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-/** Blocks this thread (never the event loop) for ms milliseconds. */
-function sleep(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
-}
 
 const { file } = workerData as { file: string };
 const db = new BetterSqlite3(file);
@@ -39,16 +33,7 @@ db.pragma('synchronous = FULL'); // an acknowledged message survives power loss 
 const insertBatch = createInsertBatch(db);
 
 function commit(rows: MessageInsertRow[], lockTimeoutMs: number): InsertOutcome[] {
-  const deadline = Date.now() + lockTimeoutMs;
-  for (let pause = 1; ; pause = Math.min(pause * 2, MAX_LOCK_PAUSE_MS)) {
-    try {
-      return insertBatch.immediate(rows);
-    } catch (error) {
-      const remaining = deadline - Date.now();
-      if (!isBusyError(error) || remaining <= 0) throw error;
-      sleep(Math.min(pause, remaining));
-    }
-  }
+  return retryWhileBusySync(() => insertBatch.immediate(rows), { timeoutMs: lockTimeoutMs, maxIntervalMs: MAX_LOCK_PAUSE_MS });
 }
 
 const port = parentPort;
