@@ -106,6 +106,37 @@ export async function connectPairs(lg: LoadGenerator, deployment: Deployment, pl
   return { pairs: plan.map((_, i) => ({ sender: `${tag}:s${i}`, receiver: `${tag}:r${i}` })), keys: clients.map((client) => client.key) };
 }
 
+/** Parley and the relay, each with its own fresh pairs of users connected (all stopped again on failure). */
+export interface PairedSetup {
+  deployments: { P: Deployment; R: Deployment };
+  connected: { P: ConnectedPairs; R: ConnectedPairs };
+}
+
+export async function deployAndConnectPairs(
+  ctx: BenchContext,
+  lg: LoadGenerator,
+  tag: string,
+  options: { instances?: number; redis?: RedisHandle } = {},
+): Promise<PairedSetup> {
+  const { pairs } = ctx.settings.messaging;
+  const instances = options.instances ?? 1;
+  const { users, dataDir } = await prepareUsers(ctx, pairs * 2, `${tag}u`);
+  const plan = planPairs(users, pairs, instances);
+  const deployments = await deployBoth(ctx, { instances, dataDir, ...(options.redis ? { redis: options.redis } : {}) });
+  try {
+    const connected = { P: await connectPairs(lg, deployments.P, plan, `${tag}P`), R: await connectPairs(lg, deployments.R, plan, `${tag}R`) };
+    return { deployments, connected };
+  } catch (error) {
+    await undeployBoth(deployments);
+    throw error;
+  }
+}
+
+export async function undeployBoth(deployments: { P: Deployment; R: Deployment } | undefined): Promise<void> {
+  await undeploy(deployments?.P);
+  await undeploy(deployments?.R);
+}
+
 export interface MessagingRunOptions {
   label: string;
   round: number;

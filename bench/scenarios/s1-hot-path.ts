@@ -1,7 +1,7 @@
 import type { BenchContext } from '../lib/context.js';
 import { atLeast, atMost, row, values } from '../lib/report.js';
 import { median } from '../lib/stats.js';
-import { connectPairs, correctnessOf, deployBoth, interleaved, messagingRun, planPairs, prepareUsers, undeploy, type Deployment } from './common.js';
+import { correctnessOf, deployAndConnectPairs, interleaved, messagingRun, undeployBoth, type Deployment } from './common.js';
 import type { ScenarioResult } from './types.js';
 
 export interface S1Summary {
@@ -14,14 +14,12 @@ export interface S1Summary {
 export async function runS1(ctx: BenchContext): Promise<Omit<ScenarioResult, 'durationS'>> {
   const m = ctx.settings.messaging;
   const lg = await ctx.loadGenerator();
-  const { users, dataDir } = await prepareUsers(ctx, m.pairs * 2, 's1u');
-  const plan = planPairs(users, m.pairs);
   let deployments: { P: Deployment; R: Deployment } | undefined;
   try {
-    deployments = await deployBoth(ctx, { dataDir });
-    const { P: p, R: r } = deployments;
-    const both = { P: p, R: r };
-    const connected = { P: await connectPairs(lg, p, plan, 's1P'), R: await connectPairs(lg, r, plan, 's1R') };
+    const setup = await deployAndConnectPairs(ctx, lg, 's1');
+    deployments = setup.deployments;
+    const { connected } = setup;
+    const both = setup.deployments;
     const runs = await interleaved(ctx, ['P', 'R'], (label, round, warmup) =>
       messagingRun(ctx, lg, both[label as 'P' | 'R'], connected[label as 'P' | 'R'], { label, round, warmup, mode: 'closed' }),
     );
@@ -50,7 +48,6 @@ export async function runS1(ctx: BenchContext): Promise<Omit<ScenarioResult, 'du
       ],
     };
   } finally {
-    await undeploy(deployments?.P);
-    await undeploy(deployments?.R);
+    await undeployBoth(deployments);
   }
 }

@@ -2,17 +2,7 @@ import type { BenchContext } from '../lib/context.js';
 import { atMost, formatNumber, row, values } from '../lib/report.js';
 import { median } from '../lib/stats.js';
 import type { RunRecord } from './types.js';
-import {
-  connectPairs,
-  correctnessOf,
-  deployBoth,
-  interleaved,
-  messagingRun,
-  planPairs,
-  prepareUsers,
-  undeploy,
-  type Deployment,
-} from './common.js';
+import { correctnessOf, deployAndConnectPairs, interleaved, messagingRun, undeployBoth, type Deployment } from './common.js';
 import type { S1Summary } from './s1-hot-path.js';
 import type { ScenarioResult } from './types.js';
 
@@ -29,14 +19,13 @@ export interface S2Summary {
 export async function runS2(ctx: BenchContext): Promise<Omit<ScenarioResult, 'durationS'>> {
   const m = ctx.settings.messaging;
   const lg = await ctx.loadGenerator();
-  const { users, dataDir } = await prepareUsers(ctx, m.pairs * 2, 's2u');
-  const plan = planPairs(users, m.pairs);
   let deployments: { P: Deployment; R: Deployment } | undefined;
   try {
-    deployments = await deployBoth(ctx, { dataDir });
-    const { P: p, R: r } = deployments;
-    const both = { P: p, R: r };
-    const connected = { P: await connectPairs(lg, p, plan, 's2P'), R: await connectPairs(lg, r, plan, 's2R') };
+    const setup = await deployAndConnectPairs(ctx, lg, 's2');
+    deployments = setup.deployments;
+    const { connected } = setup;
+    const both = setup.deployments;
+    const { R: r } = setup.deployments;
     const notes: string[] = [];
 
     // The capacity reference: R's S1 throughput from this invocation, else a short calibration.
@@ -95,7 +84,6 @@ export async function runS2(ctx: BenchContext): Promise<Omit<ScenarioResult, 'du
       ],
     };
   } finally {
-    await undeploy(deployments?.P);
-    await undeploy(deployments?.R);
+    await undeployBoth(deployments);
   }
 }

@@ -2,17 +2,7 @@ import type { BenchContext } from '../lib/context.js';
 import { atMost, row, values } from '../lib/report.js';
 import { startRedis, type RedisHandle } from '../lib/servers.js';
 import type { RunRecord } from './types.js';
-import {
-  connectPairs,
-  correctnessOf,
-  deployBoth,
-  interleaved,
-  messagingRun,
-  planPairs,
-  prepareUsers,
-  undeploy,
-  type Deployment,
-} from './common.js';
+import { correctnessOf, deployAndConnectPairs, interleaved, messagingRun, undeployBoth, type Deployment } from './common.js';
 import type { ScenarioResult } from './types.js';
 
 /**
@@ -30,14 +20,12 @@ export async function runS3(ctx: BenchContext): Promise<Omit<ScenarioResult, 'du
     redis = await startRedis(ctx);
     for (const instances of ctx.settings.s3Instances) {
       ctx.log(`  S3 with ${instances} instance(s)`);
-      const { users, dataDir } = await prepareUsers(ctx, m.pairs * 2, `s3n${instances}u`);
-      const plan = planPairs(users, m.pairs, instances);
       let deployments: { P: Deployment; R: Deployment } | undefined;
       try {
-        deployments = await deployBoth(ctx, { instances, dataDir, redis });
-        const { P: p, R: r } = deployments;
-        const both = { P: p, R: r };
-        const connected = { P: await connectPairs(lg, p, plan, `s3n${instances}P`), R: await connectPairs(lg, r, plan, `s3n${instances}R`) };
+        const setup = await deployAndConnectPairs(ctx, lg, `s3n${instances}`, { instances, redis });
+        deployments = setup.deployments;
+        const { connected } = setup;
+        const both = setup.deployments;
         const levelRuns = await interleaved(ctx, ['P', 'R'], (label, round, warmup) =>
           messagingRun(ctx, lg, both[label as 'P' | 'R'], connected[label as 'P' | 'R'], {
             label: `${label} N=${instances}`,
@@ -59,8 +47,7 @@ export async function runS3(ctx: BenchContext): Promise<Omit<ScenarioResult, 'du
           row({ metric: `N=${instances}: delivery latency p99`, unit: 'ms', p: v('P', 'deliveryP99'), ref: v('R', 'deliveryP99') }),
         );
       } finally {
-        await undeploy(deployments?.P);
-        await undeploy(deployments?.R);
+        await undeployBoth(deployments);
       }
     }
   } finally {
