@@ -19,7 +19,7 @@ import type {
   ClientToServerEvents,
   InterServerEvents,
   ServerToClientEvents,
-} from '../src/realtime/events.js';
+} from '../src/protocol/events.js';
 
 /** The relay knows only who a socket claims to be. */
 interface SocketData {

@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express, type Request } from 'express';
+import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
@@ -7,8 +7,8 @@ import { authenticate, authRoutes, whenCookieSent } from './modules/auth/index.j
 import { chatsRoutes, syncRoutes } from './modules/chats/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { usersRoutes } from './modules/users/index.js';
-import { errorHandler, notFoundHandler } from './shared/error-handler.js';
-import { assignRequestId } from './shared/request-id.js';
+import { errorHandler, notFoundHandler } from './shared/http-errors.js';
+import { currentContext, requestContext } from './shared/request-context.js';
 
 /** Builds the Express app. It never listens: server.ts does. */
 export function createApp(container: Container): Express {
@@ -17,15 +17,12 @@ export function createApp(container: Container): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
+  // A correlation id per request; every line logged while handling it carries it (and the user, once known).
+  app.use(requestContext);
   app.use(
     pinoHttp({
       logger: logger.child({ component: 'http' }),
-      genReqId: assignRequestId,
-      // Every line of the request (and of req.log children) carries these.
-      customProps: (req) => {
-        const identity = (req as Request).identity;
-        return identity ? { requestId: req.id, userId: identity.userId } : { requestId: req.id };
-      },
+      genReqId: () => currentContext()?.requestId ?? '',
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       serializers: {
         req: (req: { method: string; url: string; remoteAddress?: string }) => ({

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { Config } from './config.js';
@@ -5,6 +6,8 @@ import {
   AuthEvents,
   createAuthRateLimit,
   createAuthService,
+  createPasswordHasher,
+  createRevocationPurge,
   createSessionMiddleware,
   createSessionStore,
   createTokenService,
@@ -14,28 +17,17 @@ import { createChatService, createSendRateLimiter, MessageEvents, type ChatServi
 import { createHealthService, Readiness, type HealthProbe, type HealthService } from './modules/health/index.js';
 import { createMemoryPresence, createRedisPresence, type PresenceStore } from './modules/presence/index.js';
 import { createUsersService, type UsersService } from './modules/users/index.js';
+import { openRedisConnections, type RedisConnections } from './redis/index.js';
 import { InflightTracker } from './shared/inflight.js';
 import type { Logger } from './shared/logger.js';
-import { connectRedis, createRedisClient, type RedisClient } from './shared/redis-client.js';
-import { openMongoStore } from './store/mongo.js';
-import { openSqliteStore } from './store/sqlite.js';
-import type { Store } from './store/store.js';
-
-/** The Redis connections of one instance: commands, and the adapter's publisher and subscriber. */
-export interface RedisClients {
-  main: RedisClient;
-  pub: RedisClient;
-  sub: RedisClient;
-  /** The server's major version, read at start-up; undefined when Redis was not reachable then. */
-  majorVersion: number | undefined;
-}
+import { openStore, type Store } from './store/index.js';
 
 /** Everything Parley is built from, made once at start-up and passed down explicitly. */
 export interface Container {
   config: Config;
   logger: Logger;
   store: Store;
-  redis: RedisClients | undefined;
+  redis: RedisConnections | undefined;
   /** Shared by Express and the Socket.IO handshake, so a cookie means the same in both. */
   sessionMiddleware: RequestHandler;
   authRateLimit: RequestHandler;
@@ -52,61 +44,29 @@ export interface Container {
   close(): Promise<void>;
 }
 
-const REVOCATION_PURGE_INTERVAL_MS = 60 * 60 * 1000;
-
-async function openStore(config: Config): Promise<Store> {
-  if (config.mongodbUri) return openMongoStore({ uri: config.mongodbUri, timeoutMs: config.storeTimeoutMs });
-  return openSqliteStore({ file: path.join(config.dataDir, 'parley.db'), lockTimeoutMs: config.storeTimeoutMs });
-}
-
-async function openRedis(config: Config, logger: Logger): Promise<RedisClients | undefined> {
-  if (!config.redisUrl) return undefined;
-  const url = config.redisUrl;
-  const clients = {
-    main: createRedisClient({ url, logger, role: 'main' }),
-    pub: createRedisClient({ url, logger, role: 'pub' }),
-    sub: createRedisClient({ url, logger, role: 'sub', offlineQueue: true }),
-  };
-  await Promise.all(Object.values(clients).map((client) => connectRedis(client, logger)));
-  return { ...clients, majorVersion: await readMajorVersion(clients.main) };
-}
-
-async function readMajorVersion(client: RedisClient): Promise<number | undefined> {
-  if (!client.isReady) return undefined;
-  const info = await client.info('server').catch(() => '');
-  const version = /redis_version:(\d+)/.exec(info)?.[1];
-  return version === undefined ? undefined : Number(version);
-}
-
-async function closeRedis(client: RedisClient): Promise<void> {
-  if (client.isReady) await client.close();
-  else if (client.isOpen) client.destroy(); // still retrying: nothing queued worth waiting for
-}
-
-function healthProbes(store: Store, redis: RedisClient | undefined): Record<string, HealthProbe> {
+function healthProbes(store: Store, redis: RedisConnections | undefined): Record<string, HealthProbe> {
   const probes: Record<string, HealthProbe> = { store: () => store.ping() };
-  if (redis) {
-    probes['redis'] = async () => {
-      if (!redis.isReady) throw new Error('not connected');
-      await redis.ping();
-    };
-  }
+  if (redis) probes['redis'] = () => redis.ping();
   return probes;
 }
 
+/** The composition root: opens the store and Redis, builds every part once, and closes them in reverse. */
 export async function createContainer(config: Config, logger: Logger): Promise<Container> {
-  const store = await openStore(config);
-  const redis = await openRedis(config, logger);
+  const store = await openStore({
+    mongodbUri: config.mongodbUri,
+    sqliteFile: path.join(config.dataDir, 'parley.db'),
+    timeoutMs: config.storeTimeoutMs,
+    logger,
+  });
+  const redis = config.redisUrl ? await openRedisConnections({ url: config.redisUrl, logger }) : undefined;
+  // Hashing threads share the machine's cores with the event loop: one per core but one.
+  const passwords = createPasswordHasher({ threads: os.availableParallelism() - 1 });
   const messageEvents = new MessageEvents();
   const authEvents = new AuthEvents();
   const presence = redis ? createRedisPresence(redis.main, config.presenceTtlSeconds * 1000) : createMemoryPresence();
-  const tokens = createTokenService({ secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
   const readiness = new Readiness();
-  const inflight = new InflightTracker();
-
-  const purgeTimer = setInterval(() => {
-    store.revocations.purgeExpired(new Date()).catch((error: unknown) => logger.warn({ err: error }, 'revocation purge failed'));
-  }, REVOCATION_PURGE_INTERVAL_MS).unref();
+  const revocationPurge = createRevocationPurge(store.revocations, logger.child({ component: 'auth' }));
+  revocationPurge.start();
 
   return {
     config,
@@ -125,8 +85,9 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     presence,
     auth: createAuthService({
       users: store.users,
+      passwords,
       revocations: store.revocations,
-      tokens,
+      tokens: createTokenService({ secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds }),
       sessionTtlSeconds: config.jwtTtlSeconds,
       events: authEvents,
     }),
@@ -136,15 +97,17 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       messages: store.messages,
       events: messageEvents,
       sendRateLimiter: createSendRateLimiter({ perSecond: config.sendRateLimitPerSecond, redis: redis?.main }),
+      logger: logger.child({ component: 'chats' }),
     }),
-    health: createHealthService(healthProbes(store, redis?.main), readiness),
+    health: createHealthService(healthProbes(store, redis), readiness),
     readiness,
-    inflight,
+    inflight: new InflightTracker(),
     async close() {
-      clearInterval(purgeTimer);
+      revocationPurge.stop();
       messageEvents.removeAllListeners();
       authEvents.removeAllListeners();
-      if (redis) await Promise.all([redis.main, redis.pub, redis.sub].map(closeRedis));
+      await passwords.close();
+      await redis?.close();
       await store.close();
     },
   };

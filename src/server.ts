@@ -1,14 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type { Express } from 'express';
 import { Server } from 'socket.io';
 import type { Container } from './container.js';
 import { disconnectOnLogout, revalidateSockets, socketAuthentication, whenCookieSent } from './modules/auth/index.js';
 import { deliverMessages, registerChatSocketHandlers } from './modules/chats/index.js';
 import { trackPresence } from './modules/presence/index.js';
-import { withHandledRejections } from './realtime/adapter-clients.js';
+import { createRedisAdapter } from './realtime/redis-adapter.js';
 import type { ParleyIo } from './realtime/types.js';
+import type { PeriodicJob } from './shared/periodic-job.js';
 
 export interface ParleyServer {
   httpServer: http.Server;
@@ -32,24 +32,12 @@ function createIo(httpServer: http.Server, container: Container): ParleyIo {
     maxHttpBufferSize: MAX_SOCKET_PACKET_BYTES,
     serveClient: false,
   });
-  // With Redis, rooms span instances: a user's room reaches their sockets wherever they are.
-  // Sharded pub/sub (Redis 7+), one channel per room: an instance hears only the rooms it
-  // has sockets in, so the cost of a message does not grow with the number of instances.
-  if (redis) {
-    const log = logger.child({ component: 'adapter' });
-    const pub = withHandledRejections(redis.pub, log);
-    const sub = withHandledRejections(redis.sub, log);
-    if (redis.majorVersion !== undefined && redis.majorVersion < 7) {
-      log.warn({ redisVersion: redis.majorVersion }, 'Redis < 7 has no sharded pub/sub: every instance will hear every message');
-      io.adapter(createAdapter(pub, sub));
-    } else {
-      io.adapter(createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' }));
-    }
-  }
+  if (redis) io.adapter(createRedisAdapter(redis, logger));
   return io;
 }
 
-function wireRealtime(io: ParleyIo, container: Container): () => void {
+/** Registers every module's socket side; returns the periodic jobs that need the Socket.IO server. */
+function wireRealtime(io: ParleyIo, container: Container): PeriodicJob[] {
   const { logger, config } = container;
   const log = logger.child({ component: 'socket' });
   // Handshakes with a token and no cookie skip express-session.
@@ -62,22 +50,19 @@ function wireRealtime(io: ParleyIo, container: Container): () => void {
   });
   deliverMessages(io, container.messageEvents);
   disconnectOnLogout(io, container.authEvents);
-  const presence = trackPresence({
+  const presenceHeartbeat = trackPresence({
     io,
     presence: container.presence,
     heartbeatMs: (config.presenceTtlSeconds * 1000) / 3,
     logger,
   });
-  const revalidation = revalidateSockets({
+  const credentialCheck = revalidateSockets({
     io,
     auth: container.auth,
     intervalMs: config.credentialCheckSeconds * 1000,
     logger,
   });
-  return () => {
-    presence.stop();
-    revalidation.stop();
-  };
+  return [presenceHeartbeat, credentialCheck];
 }
 
 /**
@@ -104,7 +89,8 @@ export function createServer(app: Express, container: Container): ParleyServer {
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
   const io = createIo(httpServer, container);
-  const stopRealtime = wireRealtime(io, container);
+  const jobs = wireRealtime(io, container);
+  for (const job of jobs) job.start();
 
   return {
     httpServer,
@@ -121,7 +107,7 @@ export function createServer(app: Express, container: Container): ParleyServer {
       });
     },
     async close(graceMs = 10_000) {
-      stopRealtime();
+      for (const job of jobs) job.stop();
       if (!httpServer.listening) return;
       // One deadline for every phase, so the whole close takes at most graceMs.
       const deadline = Date.now() + graceMs;

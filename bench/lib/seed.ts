@@ -10,11 +10,9 @@ import { pathToFileURL } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { parleyBuildRoot } from './context.js';
 
-type UsersModule = typeof import('../../src/modules/users/users.sqlite.js');
-type MessagesModule = typeof import('../../src/modules/chats/messages.sqlite.js');
-type RevocationsModule = typeof import('../../src/modules/auth/revocations.sqlite.js');
-type PasswordsModule = typeof import('../../src/modules/auth/passwords.js');
-type TokensModule = typeof import('../../src/modules/auth/tokens.js');
+type MigrationsModule = typeof import('../../src/store/sqlite/migrations.js');
+type PasswordHasherModule = typeof import('../../src/modules/auth/credentials/password-hasher.js');
+type TokensModule = typeof import('../../src/modules/auth/tokens/tokens.js');
 
 async function importDist<T>(relative: string): Promise<T> {
   return (await import(pathToFileURL(path.join(parleyBuildRoot(), 'dist', relative)).href)) as T;
@@ -22,22 +20,17 @@ async function importDist<T>(relative: string): Promise<T> {
 
 export const BENCH_PASSWORD = 'bench-password-1';
 
-let schema: Promise<string> | undefined;
-function loadSchema(): Promise<string> {
-  // store/sqlite.js first: it imports the repositories, and importing one of them first would
-  // enter their import cycle from the wrong end.
-  schema ??= importDist('store/sqlite.js').then(() => Promise.all([
-    importDist<UsersModule>('modules/users/users.sqlite.js'),
-    importDist<MessagesModule>('modules/chats/messages.sqlite.js'),
-    importDist<RevocationsModule>('modules/auth/revocations.sqlite.js'),
-  ])).then(([users, messages, revocations]) => `${users.usersSqliteSchema} ${messages.messagesSqliteSchema} ${revocations.revocationsSqliteSchema}`);
-  return schema;
-}
-
 let passwordHash: Promise<string> | undefined;
-/** An argon2id hash of BENCH_PASSWORD made by Parley's own hashPassword (same parameters). */
+/** An argon2id hash of BENCH_PASSWORD made by Parley's own password hasher (same parameters). */
 export function benchPasswordHash(): Promise<string> {
-  passwordHash ??= importDist<PasswordsModule>('modules/auth/passwords.js').then((module) => module.hashPassword(BENCH_PASSWORD));
+  passwordHash ??= importDist<PasswordHasherModule>('modules/auth/credentials/password-hasher.js').then(async ({ createPasswordHasher }) => {
+    const hasher = createPasswordHasher({ threads: 1 });
+    try {
+      return await hasher.hash(BENCH_PASSWORD);
+    } finally {
+      await hasher.close();
+    }
+  });
   return passwordHash;
 }
 
@@ -49,7 +42,7 @@ export interface BenchUser {
 }
 
 export async function makeUsers(count: number, prefix: string, jwtSecret: string): Promise<BenchUser[]> {
-  const { createTokenService } = await importDist<TokensModule>('modules/auth/tokens.js');
+  const { createTokenService } = await importDist<TokensModule>('modules/auth/tokens/tokens.js');
   const tokens = createTokenService({ secret: jwtSecret, ttlSeconds: 86_400 });
   const users: BenchUser[] = [];
   for (let i = 0; i < count; i++) {
@@ -63,14 +56,14 @@ export function databaseFile(dataDir: string): string {
   return path.join(dataDir, 'parley.db');
 }
 
-/** Creates the data folder and Parley's schema, and inserts the users. */
+/** Creates the data folder and Parley's schema (by its own migrations), and inserts the users. */
 export async function seedUsers(dataDir: string, users: BenchUser[]): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true });
-  const [ddl, hash] = await Promise.all([loadSchema(), benchPasswordHash()]);
+  const [{ migrate }, hash] = await Promise.all([importDist<MigrationsModule>('store/sqlite/migrations.js'), benchPasswordHash()]);
   const db = new BetterSqlite3(databaseFile(dataDir));
   try {
     db.pragma('journal_mode = WAL');
-    db.exec(ddl);
+    migrate(db);
     const insert = db.prepare('INSERT INTO users (id, username, username_lower, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
     const now = new Date().toISOString();
     db.transaction(() => {
@@ -129,9 +122,9 @@ export function countStored(dataDir: string, runId: string): StoredCount {
 export function historyQuerySql(): { sql: string; source: string } {
   const fallback = 'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?';
   try {
-    const code = fs.readFileSync(path.join(parleyBuildRoot(), 'dist/modules/chats/messages.sqlite.js'), 'utf8');
+    const code = fs.readFileSync(path.join(parleyBuildRoot(), 'dist/store/sqlite/messages.js'), 'utf8');
     const match = /['`](SELECT[^'`]*WHERE conversation_id = \?[^'`]*ORDER BY seq DESC LIMIT \?)['`]/.exec(code);
-    if (match?.[1]) return { sql: match[1].replace(/\s+/g, ' ').trim(), source: 'dist/modules/chats/messages.sqlite.js' };
+    if (match?.[1]) return { sql: match[1].replace(/\s+/g, ' ').trim(), source: 'dist/store/sqlite/messages.js' };
   } catch {
     // fall back
   }

@@ -3,7 +3,7 @@
  * options, same events and payloads. Only the token differs (a JWT for P, the user id for R).
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ChatMessage, ClientToServerEvents, SendMessageAck, ServerToClientEvents } from '../../src/realtime/events.js';
+import type { ChatMessage, ClientToServerEvents, SendMessageAck, ServerToClientEvents } from '../../src/protocol/events.js';
 import type { ClientSpec } from './protocol.js';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,4 +1,4 @@
-import type { ChatMessage, SendMessageAck } from '../../src/realtime/events.js';
+import type { ChatMessage, SendMessageAck } from '../../src/protocol/events.js';
 import { LatencyHistogram } from '../lib/histogram.js';
 import { setChatListener, type ChatClient } from './chat-client.js';
 import { startLoginStorm } from './http-load.js';

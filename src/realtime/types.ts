@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
-import type { Identity } from '../modules/auth/auth.service.js';
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from './events.js';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../protocol/events.js';
+import type { Identity } from '../shared/identity.js';
 
 /** What the server knows about an authenticated socket. */
 export interface SocketData {

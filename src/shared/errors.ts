@@ -1,46 +1,80 @@
-/** The one application error: a stable snake_case code, an HTTP status and a message safe to show. */
+import { ZodError } from 'zod';
+import { ERROR_CATALOGUE, type ErrorBody, type ErrorCode } from '../protocol/error-codes.js';
+
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** Seconds after which trying again makes sense; sent as retryAfter (and Retry-After over HTTP). */
+  retryAfterSeconds?: number;
+  /** Only for bad_request, which carries the status its source gave it. */
+  status?: number;
+}
+
+/** The one application error: a code from the catalogue, its HTTP status and a message safe to show. */
 export class AppError extends Error {
   override name = 'AppError';
+  readonly status: number;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
-    readonly code: string,
-    readonly status: number,
+    readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    { cause, retryAfterSeconds, status }: AppErrorOptions = {},
   ) {
-    super(message, options);
+    super(message, { cause });
+    this.status = status ?? ERROR_CATALOGUE[code].status;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
-/** The catalogue of errors Parley answers with, in one place. */
+/** The errors Parley raises, by use; codes and statuses come from the catalogue in protocol/. */
 export const errors = {
-  validation: (message: string) => new AppError('validation_failed', 400, message),
-  invalidJson: () => new AppError('invalid_json', 400, 'Request body is not valid JSON'),
-  unauthorized: (message = 'Authentication required') => new AppError('unauthorized', 401, message),
-  invalidCredentials: () => new AppError('invalid_credentials', 401, 'Invalid username or password'),
-  forbidden: (message = 'Not allowed') => new AppError('forbidden', 403, message),
-  userNotFound: () => new AppError('user_not_found', 404, 'User not found'),
-  routeNotFound: (method: string, path: string) => new AppError('route_not_found', 404, `No route for ${method} ${path}`),
-  usernameTaken: () => new AppError('username_taken', 409, 'Username is already taken'),
-  payloadTooLarge: () => new AppError('payload_too_large', 413, 'Request body is too large'),
-  unsupportedMediaType: () => new AppError('unsupported_media_type', 415, 'Request body must be application/json'),
+  validation: (message: string) => new AppError('validation_failed', message),
+  invalidJson: () => new AppError('invalid_json', 'Request body is not valid JSON'),
+  badRequest: (status: number) => new AppError('bad_request', 'Bad request', { status }),
+  unauthorized: (message = 'Authentication required') => new AppError('unauthorized', message),
+  invalidCredentials: () => new AppError('invalid_credentials', 'Invalid username or password'),
+  forbidden: (message = 'Not allowed') => new AppError('forbidden', message),
+  userNotFound: () => new AppError('user_not_found', 'User not found'),
+  routeNotFound: (method: string, path: string) => new AppError('route_not_found', `No route for ${method} ${path}`),
+  usernameTaken: () => new AppError('username_taken', 'Username is already taken'),
+  payloadTooLarge: () => new AppError('payload_too_large', 'Request body is too large'),
+  unsupportedMediaType: () => new AppError('unsupported_media_type', 'Request body must be application/json'),
   rateLimited: (retryAfterSeconds: number) =>
-    Object.assign(new AppError('rate_limited', 429, `Too many requests, retry in ${retryAfterSeconds}s`), {
-      retryAfterSeconds,
-    }),
+    new AppError('rate_limited', `Too many requests, retry in ${retryAfterSeconds}s`, { retryAfterSeconds }),
   storeUnavailable: (cause?: unknown) =>
-    new AppError('store_unavailable', 503, 'The message store is unavailable, try again', { cause }),
+    new AppError('store_unavailable', 'The message store is unavailable, try again', { cause }),
   sessionStoreUnavailable: (cause?: unknown) =>
-    new AppError('session_store_unavailable', 503, 'Sessions are unavailable right now; use a Bearer token or retry', {
-      cause,
-    }),
-  internal: () => new AppError('internal_error', 500, 'Internal server error'),
+    new AppError('session_store_unavailable', 'Sessions are unavailable right now; use a Bearer token or retry', { cause }),
+  internal: (cause?: unknown) => new AppError('internal_error', 'Internal server error', { cause }),
 } as const;
 
-export interface ErrorPayload {
-  error: { code: string; message: string };
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
 }
 
-export function toErrorPayload(error: AppError): ErrorPayload {
-  return { error: { code: error.code, message: error.message } };
+/**
+ * Anything thrown, as an AppError. Each edge translates its own errors before they get here
+ * (store drivers, the HTTP body parser); what is still unknown is a bug: internal_error.
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) return errors.validation(describeZodError(error));
+  return errors.internal(error);
+}
+
+export interface PublicError {
+  status: number;
+  body: ErrorBody;
+  /** The AppError behind it, with the original error as its cause (for logs). */
+  error: AppError;
+}
+
+/** The one way any error reaches a client: HTTP bodies, socket acks and connect_error data alike. */
+export function toPublicError(thrown: unknown): PublicError {
+  const error = toAppError(thrown);
+  const body: ErrorBody = { code: error.code, message: error.message };
+  if (error.retryAfterSeconds !== undefined) body.retryAfter = error.retryAfterSeconds;
+  return { status: error.status, body, error };
 }

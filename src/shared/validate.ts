@@ -1,11 +1,5 @@
-import type { z, ZodError } from 'zod';
-import { errors } from './errors.js';
-
-export function describeZodError(error: ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
+import type { z } from 'zod';
+import { describeZodError, errors } from './errors.js';
 
 /** Parses untrusted input, turning a schema mismatch into a 400 validation_failed. */
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {

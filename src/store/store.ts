@@ -1,8 +1,12 @@
-import type { RevocationRepository } from '../modules/auth/revocation.js';
-import type { MessageRepository } from '../modules/chats/message.js';
-import type { UserRepository } from '../modules/users/user.js';
+import type { RevocationRepository } from '../modules/auth/index.js';
+import type { MessageRepository } from '../modules/chats/index.js';
+import type { UserRepository } from '../modules/users/index.js';
 
-/** Everything Parley persists, behind repositories that return plain objects. */
+/**
+ * Everything Parley persists, behind the repositories the modules define. Each driver
+ * (sqlite/, mongo/) implements all of it, returns plain objects, and turns its own errors
+ * into AppErrors at its edge (store_unavailable when it cannot serve right now).
+ */
 export interface Store {
   kind: 'sqlite' | 'mongodb';
   users: UserRepository;
@@ -11,4 +15,9 @@ export interface Store {
   /** Resolves when the store answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The database was written by a newer release of Parley: this one refuses to start on it. */
+export class SchemaTooNewError extends Error {
+  override name = 'SchemaTooNewError';
 }

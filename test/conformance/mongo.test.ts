@@ -1,4 +1,5 @@
-import { openMongoStore } from '../../src/store/mongo.js';
+import { openMongoStore } from '../../src/store/mongo/index.js';
+import { silentLogger } from '../helpers/silent-logger.js';
 import { describeStoreContract } from './store-contract.js';
 
 /*
@@ -13,7 +14,7 @@ describeStoreContract(
   uri ? 'MongoDB store' : 'MongoDB store conformance (skipped: set MONGODB_URI to run)',
   async () => {
     if (!uri) throw new Error('MONGODB_URI is not set');
-    return openMongoStore({ uri });
+    return openMongoStore({ uri, logger: silentLogger });
   },
   { skip: !uri },
 );

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredMessage } from '../../src/modules/chats/message.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
-import type { Store } from '../../src/store/store.js';
+import type { StoredMessage } from '../../src/modules/chats/index.js';
+import type { Store } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { silentLogger } from '../helpers/silent-logger.js';
 import { describeStoreContract } from './store-contract.js';
 
 let dir: string;
@@ -25,12 +26,12 @@ function freshFile(): string {
 }
 
 // Every test gets its own empty database file, so store-wide counts are exact.
-describeStoreContract('SQLite store', async () => openSqliteStore({ file: freshFile() }), { isolated: true });
+describeStoreContract('SQLite store', async () => openSqliteStore({ file: freshFile(), logger: silentLogger }), { isolated: true });
 
 describe('SQLite store: one file shared by several handles (as several processes would)', () => {
   const opened: Store[] = [];
   const open = async (file: string) => {
-    const store = await openSqliteStore({ file });
+    const store = await openSqliteStore({ file, logger: silentLogger });
     opened.push(store);
     return store;
   };

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewMessage, StoredMessage } from '../../src/modules/chats/message.js';
-import type { User } from '../../src/modules/users/user.js';
+import type { NewMessage, StoredMessage } from '../../src/modules/chats/index.js';
+import type { User } from '../../src/modules/users/index.js';
 import { AppError } from '../../src/shared/errors.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/index.js';
 
 export interface StoreContractOptions {
   /** Registers the whole suite, under its name, as skipped (e.g. when no database is configured). */

@@ -4,9 +4,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createChatService, MessageEvents, type ChatService } from '../../src/modules/chats/index.js';
-import type { Message } from '../../src/modules/chats/message.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
-import type { Store } from '../../src/store/store.js';
+import type { Message } from '../../src/modules/chats/index.js';
+import type { Store } from '../../src/store/index.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { silentLogger } from '../helpers/silent-logger.js';
 
 /*
  * Any interleaving of writers (two store handles on one file, as two instances would have,
@@ -24,7 +25,7 @@ async function setUp(): Promise<{ stores: Store[]; services: ChatService[]; user
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-sync-prop-'));
   dirs.push(dir);
   const file = path.join(dir, 'parley.db');
-  const stores = [await openSqliteStore({ file }), await openSqliteStore({ file })];
+  const stores = [await openSqliteStore({ file, logger: silentLogger }), await openSqliteStore({ file, logger: silentLogger })];
   const userIds: string[] = [];
   for (let i = 0; i < USERS; i++) {
     const user = await (stores[0] as Store).users.create({ username: `u${i}`, passwordHash: 'x', createdAt: new Date() });
@@ -36,6 +37,7 @@ async function setUp(): Promise<{ stores: Store[]; services: ChatService[]; user
       messages: store.messages,
       events: new MessageEvents(),
       sendRateLimiter: noLimit,
+      logger: silentLogger,
     }),
   );
   return { stores, services, userIds };

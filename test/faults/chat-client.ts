@@ -1,5 +1,5 @@
 import { io } from 'socket.io-client';
-import type { ChatMessage, SendMessageAck, SyncAck } from '../../src/realtime/events.js';
+import type { ChatMessage, SendMessageAck, SyncAck } from '../../src/protocol/events.js';
 import type { ClientSocket } from '../helpers/socket.js';
 
 export interface ChatClientOptions {

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../src/realtime/events.js';
+import type { ChatMessage } from '../../src/protocol/events.js';
 import { registerUser, uniqueUsername, type RegisteredUser } from '../helpers/http.js';
 import { ChatClient } from './chat-client.js';
 

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ChatMessage, ClientToServerEvents, SendMessageAck, ServerToClientEvents } from '../../src/realtime/events.js';
+import type { ChatMessage, ClientToServerEvents, SendMessageAck, ServerToClientEvents } from '../../src/protocol/events.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -209,13 +209,17 @@ describe('send rate limit', () => {
     for (let i = 0; i < 4; i++) acks.push(await sendMessage(socket, { receiverId: bob.user.id, message: `m${i}` }));
     expect(acks.every((ack) => ack.ok)).toBe(true); // 2 per second plus a burst of 2
     const overSocket = await sendMessage(socket, { receiverId: bob.user.id, message: 'too many' });
-    expect(overSocket).toEqual({ ok: false, error: { code: 'rate_limited', message: expect.any(String) } });
+    // The socket learns when to retry, as REST does: whole seconds, at least 1.
+    expect(overSocket).toEqual({ ok: false, error: { code: 'rate_limited', message: expect.any(String), retryAfter: expect.any(Number) } });
+    const retryAfter = (overSocket as { error: { retryAfter: number } }).error.retryAfter;
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 10).toBe(true);
     const overRest = await request(limited.url, 'POST', `/chats/${alice.user.id}/send`, {
       token: alice.token,
       body: { receiverId: bob.user.id, message: 'too many' },
     });
     expect(overRest.status).toBe(429);
-    expect(overRest.body.error.code).toBe('rate_limited');
+    expect(overRest.body.error).toEqual({ code: 'rate_limited', message: expect.any(String), retryAfter: expect.any(Number) });
+    expect(overRest.headers.get('retry-after')).toBe(String(overRest.body.error.retryAfter));
     expect(socket.connected).toBe(true);
     const history = await request(limited.url, 'GET', `/chats/${alice.user.id}/with/${bob.user.id}`, { token: alice.token });
     expect(history.body.messages).toHaveLength(4);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage, SyncAck } from '../../src/realtime/events.js';
+import type { ChatMessage, SyncAck } from '../../src/protocol/events.js';
 import { registerUser, request, type RegisteredUser } from '../helpers/http.js';
 import { startTestParley, type TestParley } from '../helpers/parley.js';
 import { connectSocket } from '../helpers/socket.js';

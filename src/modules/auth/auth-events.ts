@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Identity } from './auth.service.js';
+import type { Identity } from '../../shared/identity.js';
 
 interface AuthEventMap {
   /** These credentials were just revoked: whatever was opened with them must close. */

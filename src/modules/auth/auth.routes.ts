@@ -1,10 +1,10 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { parseInput } from '../../shared/validate.js';
-import { credentialsSchema } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 import { authenticate, identityOf } from './authenticate.js';
-import { SESSION_COOKIE } from './session.js';
-import { endSession, startSession } from './session-lifecycle.js';
+import { credentialsSchema } from './credentials/credentials.schemas.js';
+import { endSession, startSession } from './sessions/session-lifecycle.js';
+import { SESSION_COOKIE } from './sessions/session-middleware.js';
 
 export interface AuthRoutesDeps {
   auth: AuthService;

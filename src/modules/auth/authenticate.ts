@@ -1,6 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { errors } from '../../shared/errors.js';
-import type { AuthService, Identity } from './auth.service.js';
+import type { Identity } from '../../shared/identity.js';
+import { setContextUser } from '../../shared/request-context.js';
+import type { AuthService } from './auth.service.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -34,7 +36,7 @@ async function identify(auth: AuthService, req: Request): Promise<Identity> {
 export function authenticate(auth: AuthService): RequestHandler {
   return async (req, _res, next) => {
     req.identity = await identify(auth, req);
-    req.log = req.log.child({ userId: req.identity.userId });
+    setContextUser(req.identity.userId); // every later log line of this request carries it
     next();
   };
 }

@@ -1,18 +1,20 @@
 import { LRUCache } from 'lru-cache';
+import type { RateLimiter } from '../../redis/index.js';
 import { errors } from '../../shared/errors.js';
-import type { UserRepository } from '../users/user.js';
+import type { Logger } from '../../shared/logger.js';
+import type { UserRepository } from '../users/index.js';
+import type { SendMessageInput, SyncQuery } from './chats.schemas.js';
 import { directConversationId } from './conversation-id.js';
 import { decodeHistoryCursor, decodeSyncCursor, encodeHistoryCursor, encodeSyncCursor } from './cursor.js';
-import { toPublicMessage, type Message, type MessageRepository } from './message.js';
 import type { MessageEvents } from './message-events.js';
-import type { SendMessageInput, SyncQuery } from './chats.schemas.js';
-import type { SendRateLimiter } from './send-rate-limit.js';
+import { toPublicMessage, type Message, type MessageRepository } from './messages.repository.js';
 
 export interface ChatServiceDeps {
   users: UserRepository;
   messages: MessageRepository;
   events: MessageEvents;
-  sendRateLimiter: SendRateLimiter;
+  sendRateLimiter: RateLimiter;
+  logger: Logger;
 }
 
 export interface SendResult {
@@ -43,7 +45,7 @@ export interface HistoryQuery {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService({ users, messages, events, sendRateLimiter }: ChatServiceDeps) {
+export function createChatService({ users, messages, events, sendRateLimiter, logger }: ChatServiceDeps) {
   // Users are never deleted, so a user seen once exists for good: no store read per send.
   const knownUsers = new LRUCache<string, true>({ max: 100_000 });
 
@@ -66,6 +68,7 @@ export function createChatService({ users, messages, events, sendRateLimiter }: 
       createdAt: new Date(),
     });
     const message = toPublicMessage(stored);
+    logger.debug({ messageId: message.id, created }, 'message sent');
     if (created) events.emit('created', message);
     return { message, created };
   }

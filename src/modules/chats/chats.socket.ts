@@ -1,7 +1,7 @@
-import type { InflightTracker } from '../../shared/inflight.js';
-import type { Logger } from '../../shared/logger.js';
 import { socketHandler } from '../../realtime/socket-handler.js';
 import type { ParleySocket } from '../../realtime/types.js';
+import type { InflightTracker } from '../../shared/inflight.js';
+import type { Logger } from '../../shared/logger.js';
 import { sendMessageSchema, syncQuerySchema } from './chats.schemas.js';
 import type { ChatService } from './chats.service.js';
 

@@ -1,7 +1,15 @@
-export { createChatService, type ChatService } from './chats.service.js';
 export { chatsRoutes, syncRoutes } from './chats.routes.js';
-export { MessageEvents } from './message-events.js';
-export type { Message, MessageRepository } from './message.js';
+export { createChatService, type ChatService } from './chats.service.js';
 export { registerChatSocketHandlers } from './chats.socket.js';
-export { deliverMessages } from './chats.delivery.js';
+export { deliverMessages } from './delivery.socket.js';
+export { MessageEvents } from './message-events.js';
+export type {
+  ConversationPageQuery,
+  InsertResult,
+  Message,
+  MessageRepository,
+  NewMessage,
+  StoredMessage,
+  SyncPageQuery,
+} from './messages.repository.js';
 export { createSendRateLimiter } from './send-rate-limit.js';

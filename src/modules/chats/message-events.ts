@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Message } from './message.js';
+import type { Message } from './messages.repository.js';
 
 interface MessageEventMap {
   /** A message was stored for the first time (never for an idempotent retry). */

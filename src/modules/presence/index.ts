@@ -1,4 +1,4 @@
-export type { PresenceStore } from './presence.js';
+export type { PresenceStore } from './presence.store.js';
 export { createMemoryPresence } from './presence.memory.js';
-export { createRedisPresence, presenceKey } from './presence.redis.js';
+export { createRedisPresence } from './presence.redis.js';
 export { trackPresence } from './presence.socket.js';

@@ -1,4 +1,4 @@
-import type { PresenceStore } from './presence.js';
+import type { PresenceStore } from './presence.store.js';
 
 /** One process: its sockets are all the sockets there are, and they die with it. */
 export function createMemoryPresence(): PresenceStore {

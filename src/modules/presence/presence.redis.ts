@@ -1,5 +1,5 @@
-import type { RedisClient } from '../../shared/redis-client.js';
-import type { PresenceStore } from './presence.js';
+import type { RedisClient } from '../../redis/index.js';
+import type { PresenceStore } from './presence.store.js';
 
 /**
  * `user:{userId}` is a sorted set of socket ids scored by when each entry expires (ms).

@@ -1,6 +1,7 @@
-import type { Logger } from '../../shared/logger.js';
 import type { ParleyIo } from '../../realtime/types.js';
-import type { PresenceStore } from './presence.js';
+import type { Logger } from '../../shared/logger.js';
+import { periodicJob, type PeriodicJob } from '../../shared/periodic-job.js';
+import type { PresenceStore } from './presence.store.js';
 
 export interface PresenceTrackingOptions {
   io: ParleyIo;
@@ -10,8 +11,12 @@ export interface PresenceTrackingOptions {
   logger: Logger;
 }
 
-/** Records each local socket on connect, drops it on disconnect, refreshes all on a heartbeat. */
-export function trackPresence({ io, presence, heartbeatMs, logger }: PresenceTrackingOptions): { stop(): void } {
+/**
+ * Records each local socket on connect and drops it on disconnect. The heartbeat it returns
+ * (started and stopped by the server) re-asserts every local socket, so entries of an
+ * instance that dies expire.
+ */
+export function trackPresence({ io, presence, heartbeatMs, logger }: PresenceTrackingOptions): PeriodicJob {
   const log = logger.child({ component: 'presence' });
   const warn = (message: string) => (error: unknown) => log.warn({ err: error }, message);
 
@@ -23,10 +28,6 @@ export function trackPresence({ io, presence, heartbeatMs, logger }: PresenceTra
     });
   });
 
-  const heartbeat = setInterval(() => {
-    const entries = [...io.of('/').sockets.values()].map((socket) => ({ userId: socket.data.userId, socketId: socket.id }));
-    presence.refresh(entries).catch(warn('presence refresh failed'));
-  }, heartbeatMs).unref();
-
-  return { stop: () => clearInterval(heartbeat) };
+  const localSockets = () => [...io.of('/').sockets.values()].map((socket) => ({ userId: socket.data.userId, socketId: socket.id }));
+  return periodicJob(heartbeatMs, () => presence.refresh(localSockets()), warn('presence refresh failed'));
 }

@@ -1,3 +1,3 @@
-export type { User, UserRepository } from './user.js';
-export { createUsersService, type UsersService } from './users.service.js';
+export type { NewUser, User, UserRepository, UserWithPasswordHash } from './users.repository.js';
 export { usersRoutes } from './users.routes.js';
+export { createUsersService, type UsersService } from './users.service.js';

@@ -1,6 +1,6 @@
 import { errors } from '../../shared/errors.js';
 import type { PresenceStore } from '../presence/index.js';
-import type { User, UserRepository } from './user.js';
+import type { User, UserRepository } from './users.repository.js';
 
 export type UsersService = ReturnType<typeof createUsersService>;
 

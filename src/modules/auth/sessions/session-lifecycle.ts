@@ -1,0 +1,29 @@
+import type { Request } from 'express';
+import { errors } from '../../../shared/errors.js';
+
+/** A fresh session id at every login, so a session id planted before login is worthless. */
+export function startSession(req: Request, userId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (cause: unknown) => {
+      dropSession(req);
+      reject(errors.sessionStoreUnavailable(cause));
+    };
+    if (!req.session) return fail(req.sessionStoreError);
+    req.session.regenerate((regenerateError) => {
+      if (regenerateError) return fail(regenerateError);
+      req.session.userId = userId;
+      req.session.save((saveError) => (saveError ? fail(saveError) : resolve()));
+    });
+  });
+}
+
+/** No session object, no Set-Cookie: a cookie for a session that was never stored would mislead. */
+function dropSession(req: Request): void {
+  delete (req as { session?: unknown }).session;
+}
+
+export function endSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.destroy((error) => (error ? reject(errors.sessionStoreUnavailable(error)) : resolve()));
+  });
+}

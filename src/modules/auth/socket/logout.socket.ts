@@ -1,0 +1,13 @@
+import { sessionRoom, tokenRoom } from '../../../realtime/rooms.js';
+import type { ParleyIo } from '../../../realtime/types.js';
+import type { AuthEvents } from '../auth-events.js';
+
+/** A logout disconnects the sockets opened with the credentials it ended, on every instance. */
+export function disconnectOnLogout(io: ParleyIo, events: AuthEvents): void {
+  events.on('loggedOut', (identity) => {
+    const rooms: string[] = [];
+    if (identity.token) rooms.push(tokenRoom(identity.token.tokenId));
+    if (identity.sessionId) rooms.push(sessionRoom(identity.sessionId));
+    if (rooms.length > 0) io.in(rooms).disconnectSockets(true);
+  });
+}

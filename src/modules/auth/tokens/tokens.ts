@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { errors } from '../../../shared/errors.js';
+import type { TokenClaims } from '../../../shared/identity.js';
+
+const ALGORITHM = 'HS256';
+const ISSUER = 'parley';
+
+export interface TokenService {
+  issue(userId: string): Promise<string>;
+  /** Checks signature, issuer and expiry; throws unauthorized otherwise. Revocation is checked by the caller. */
+  verify(token: string): Promise<TokenClaims>;
+}
+
+/** Distinct tokens whose signature check is remembered (a few hundred bytes each). */
+const VERIFIED_TOKENS_CACHED = 10_000;
+
+export function createTokenService({ secret, ttlSeconds }: { secret: string; ttlSeconds: number }): TokenService {
+  const key = new TextEncoder().encode(secret);
+  // A signature check goes through WebCrypto (an async job, ~100 µs of main-thread CPU); a token
+  // that verified once stays valid until it expires, so each distinct token is checked once.
+  // Expiry is checked on every use; revocation is the caller's, on every use too.
+  const verified = new LRUCache<string, TokenClaims>({ max: VERIFIED_TOKENS_CACHED });
+  return {
+    async issue(userId) {
+      return new SignJWT({})
+        .setProtectedHeader({ alg: ALGORITHM })
+        .setSubject(userId)
+        .setJti(randomUUID())
+        .setIssuer(ISSUER)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(key);
+    },
+    async verify(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt.getTime() > Date.now()) return known;
+        verified.delete(token);
+        throw errors.unauthorized('Invalid or expired token');
+      }
+      try {
+        const { payload } = await jwtVerify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER });
+        if (!payload.sub || !payload.jti || payload.exp === undefined) throw new Error('missing claims');
+        const claims = { userId: payload.sub, tokenId: payload.jti, expiresAt: new Date(payload.exp * 1000) };
+        verified.set(token, claims);
+        return claims;
+      } catch {
+        throw errors.unauthorized('Invalid or expired token');
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The realtime protocol: every event and payload, typed, and the error codes every answer
+ * uses. A TypeScript client can import this module alone (its only runtime code is the
+ * error catalogue):
+ *
+ *   import type { ClientToServerEvents, ServerToClientEvents } from 'parley/events';
+ *   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
+ */
+import type { ErrorBody } from './error-codes.js';
+
+export { ERROR_CATALOGUE, ERROR_CODES, type ErrorBody, type ErrorCode } from './error-codes.js';
+
+export interface ChatMessage {
+  id: string;
+  senderId: string;
+  receiverId: string;
+  message: string;
+  /** ISO-8601 UTC, as Date.prototype.toISOString writes it. */
+  createdAt: string;
+  clientMsgId?: string;
+}
+
+/**
+ * Every client-to-server payload may carry a correlation id of the client's choosing
+ * (1-128 characters of [A-Za-z0-9._:-], like the X-Request-Id header); the server logs the
+ * event's work under it, or under one it makes up.
+ */
+export interface Correlated {
+  requestId?: string;
+}
+
+export interface SendMessagePayload extends Correlated {
+  receiverId: string;
+  message: string;
+  /** Makes retries safe: the same (sender, clientMsgId) is stored once. */
+  clientMsgId?: string;
+}
+
+export type AckOk<T> = { ok: true } & T;
+export interface AckFailure {
+  ok: false;
+  error: ErrorBody;
+}
+export type Ack<T> = AckOk<T> | AckFailure;
+
+export type SendMessageAck = Ack<{ message: ChatMessage }>;
+
+export interface SyncRequest extends Correlated {
+  /** The cursor of the previous sync; from the start when absent. */
+  since?: string;
+  /** Default 100, at most 500. */
+  limit?: number;
+}
+
+export type SyncAck = Ack<{ messages: ChatMessage[]; cursor: string; hasMore: boolean }>;
+
+export interface MessageErrorEvent {
+  clientMsgId?: string;
+  error: ErrorBody;
+}
+
+export interface ClientToServerEvents {
+  /** The ack is optional on the wire; typed as given so `socket.timeout(ms).emit(...)` works. */
+  send_message: (payload: SendMessagePayload, ack: (response: SendMessageAck) => void) => void;
+  /** Everything sent or received after `since`, in commit order (same as GET /sync). */
+  sync: (request: SyncRequest, ack: (response: SyncAck) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  /** A message for this user, to every socket of the receiver on every instance. */
+  receive_message: (message: ChatMessage) => void;
+  /** A message this user sent (from any device or over REST), to every socket of the sender. */
+  message_sent: (message: ChatMessage) => void;
+  /** A send_message from this socket failed; the ack carries the same error. */
+  message_error: (event: MessageErrorEvent) => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface InterServerEvents {}
+
+/** The `data` of a `connect_error` when the server refused the handshake (the error's message is `message`). */
+export type ConnectErrorData = ErrorBody;

@@ -1,0 +1,50 @@
+import { SchemaTooNewError } from '../store.js';
+import { ensureMessageSequence } from './messages.js';
+import type { MongoModels } from './models.js';
+
+/** One step of the schema's data: applied once per database, in order. */
+export interface MongoMigration {
+  version: number;
+  description: string;
+  /**
+   * Must be idempotent: several instances starting at once may all run it (MongoDB has no
+   * transaction around index builds), and the version is recorded only after it succeeds.
+   */
+  up(models: MongoModels): Promise<void>;
+}
+
+/** Never edit a step that has shipped: add the next one. */
+export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
+  // Release 0.1.0 wrote this counter at every start and recorded no version.
+  { version: 1, description: 'the message sequence counter', up: ensureMessageSequence },
+];
+
+const SCHEMA_DOCUMENT = 'schema';
+
+export interface MigrationOutcome {
+  from: number;
+  to: number;
+}
+
+/**
+ * Brings the database to this release's schema: refuses one written by a newer release
+ * (before touching it), creates every index declared on the models (idempotent, at every
+ * start), runs the data steps the database lacks, then records the new version in
+ * `parley_meta` ({ _id: "schema", version }, only ever raised).
+ */
+export async function migrateMongo(models: MongoModels, migrations: readonly MongoMigration[] = MONGO_MIGRATIONS): Promise<MigrationOutcome> {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const current = (await models.meta.findById(SCHEMA_DOCUMENT).lean().exec())?.version ?? 0;
+  if (current > latest) {
+    throw new SchemaTooNewError(
+      `The MongoDB database ${models.meta.db.name} has schema version ${current}, but this release of Parley knows versions up to ` +
+        `${latest}: it was written by a newer release. Run that release (or newer), or restore a backup made by this one.`,
+    );
+  }
+  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  for (const migration of migrations) if (migration.version > current) await migration.up(models);
+  if (current < latest) {
+    await models.meta.updateOne({ _id: SCHEMA_DOCUMENT }, { $max: { version: latest } }, { upsert: true }).exec();
+  }
+  return { from: current, to: latest };
+}

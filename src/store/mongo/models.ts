@@ -1,0 +1,118 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+/*
+ * Every collection Parley keeps in MongoDB, with its indexes. Indexes are created at start-up
+ * (migrations.ts), never by Mongoose on its own (autoIndex off).
+ */
+
+export interface UserDocument {
+  _id: Types.ObjectId;
+  username: string;
+  /** Unique: usernames are unique whatever their letter case. */
+  usernameLower: string;
+  passwordHash: string;
+  createdAt: Date;
+}
+
+export interface MessageDocument {
+  _id: Types.ObjectId;
+  /** Ordering key from the `counters` collection: grows in the order sends are stored. */
+  seq: number;
+  conversationId: string;
+  senderId: string;
+  receiverId: string;
+  message: string;
+  clientMsgId?: string;
+  createdAt: Date;
+}
+
+export interface CounterDocument {
+  _id: string;
+  value: number;
+}
+
+export interface RevocationDocument {
+  /** The revoked credential: `token:<jti>` or `session:<sid>`. */
+  _id: string;
+  expiresAt: Date;
+}
+
+/** Parley's own bookkeeping: `{ _id: "schema", version }` records the schema version. */
+export interface MetaDocument {
+  _id: string;
+  version: number;
+}
+
+const options = { versionKey: false, autoIndex: false } as const;
+
+const userSchema = new Schema<UserDocument>(
+  {
+    username: { type: String, required: true },
+    usernameLower: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'users', ...options },
+);
+userSchema.index({ usernameLower: 1 }, { unique: true });
+
+const messageSchema = new Schema<MessageDocument>(
+  {
+    seq: { type: Number, required: true },
+    conversationId: { type: String, required: true },
+    senderId: { type: String, required: true },
+    receiverId: { type: String, required: true },
+    message: { type: String, required: true },
+    clientMsgId: { type: String },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'messages', ...options },
+);
+messageSchema.index({ seq: 1 }, { unique: true });
+messageSchema.index({ conversationId: 1, seq: -1 });
+messageSchema.index({ senderId: 1, seq: 1 });
+messageSchema.index({ receiverId: 1, seq: 1 });
+messageSchema.index({ senderId: 1, clientMsgId: 1 }, { unique: true, partialFilterExpression: { clientMsgId: { $type: 'string' } } });
+
+const counterSchema = new Schema<CounterDocument>(
+  { _id: { type: String, required: true }, value: { type: Number, required: true } },
+  { collection: 'counters', ...options },
+);
+
+const revocationSchema = new Schema<RevocationDocument>(
+  { _id: { type: String, required: true }, expiresAt: { type: Date, required: true } },
+  { collection: 'revocations', ...options },
+);
+// MongoDB deletes a revocation once the credential it names has expired anyway.
+revocationSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
+const metaSchema = new Schema<MetaDocument>(
+  { _id: { type: String, required: true }, version: { type: Number, required: true } },
+  { collection: 'parley_meta', ...options },
+);
+
+export interface MongoModels {
+  users: Model<UserDocument>;
+  messages: Model<MessageDocument>;
+  counters: Model<CounterDocument>;
+  revocations: Model<RevocationDocument>;
+  meta: Model<MetaDocument>;
+}
+
+export function createModels(connection: Connection): MongoModels {
+  return {
+    users: connection.model<UserDocument>('User', userSchema),
+    messages: connection.model<MessageDocument>('Message', messageSchema),
+    counters: connection.model<CounterDocument>('Counter', counterSchema),
+    revocations: connection.model<RevocationDocument>('Revocation', revocationSchema),
+    meta: connection.model<MetaDocument>('Meta', metaSchema),
+  };
+}
+
+/** The connection and its models, as the repositories use them. */
+export interface MongoConnection {
+  connection: Connection;
+  models: MongoModels;
+  /** Runs driver calls, failing with this driver's errors translated (errors.ts). */
+  run<T>(operation: () => Promise<T>): Promise<T>;
+}

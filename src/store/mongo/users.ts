@@ -1,0 +1,47 @@
+import type { NewUser, User, UserRepository } from '../../modules/users/index.js';
+import { errors } from '../../shared/errors.js';
+import { prefixUpperBound } from '../prefix-range.js';
+import { isDuplicateKeyError } from './errors.js';
+import type { MongoConnection, UserDocument } from './models.js';
+import { isObjectIdHex } from './object-id.js';
+
+const toUser = (doc: UserDocument): User => ({
+  id: doc._id.toHexString(),
+  username: doc.username,
+  createdAt: doc.createdAt.toISOString(),
+});
+
+export function createUserRepository({ models: { users }, run }: MongoConnection): UserRepository {
+  return {
+    async create({ username, passwordHash, createdAt }: NewUser) {
+      try {
+        const doc = await run(() => users.create({ username, usernameLower: username.toLowerCase(), passwordHash, createdAt }));
+        return toUser(doc.toObject());
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw errors.usernameTaken();
+        throw error;
+      }
+    },
+    async findById(id) {
+      if (!isObjectIdHex(id)) return undefined;
+      const doc = await run(() => users.findById(id).lean<UserDocument>().exec());
+      return doc ? toUser(doc) : undefined;
+    },
+    async findByUsernameWithPasswordHash(username) {
+      const doc = await run(() => users.findOne({ usernameLower: username.toLowerCase() }).lean<UserDocument>().exec());
+      return doc ? { ...toUser(doc), passwordHash: doc.passwordHash } : undefined;
+    },
+    async searchByUsernamePrefix(prefix, limit) {
+      const lower = prefix.toLowerCase();
+      const docs = await run(() =>
+        users
+          .find({ usernameLower: { $gte: lower, $lt: prefixUpperBound(lower) } })
+          .sort({ usernameLower: 1 })
+          .limit(limit)
+          .lean<UserDocument[]>()
+          .exec(),
+      );
+      return docs.map(toUser);
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { openSqliteStore, type SqliteStoreOptions } from './open.js';
+export { migrate, MIGRATIONS } from './migrations.js';

@@ -1,0 +1,88 @@
+import type { Database, Transaction } from 'better-sqlite3';
+import type { InsertResult, NewMessage, StoredMessage } from '../../modules/chats/index.js';
+
+/** A message as the `messages` table holds it. */
+export interface MessageRow {
+  seq: number;
+  conversation_id: string;
+  sender_id: string;
+  receiver_id: string;
+  body: string;
+  client_msg_id: string | null;
+  created_at: string;
+}
+
+export function toStoredMessage(row: MessageRow): StoredMessage {
+  const message: StoredMessage = {
+    id: String(row.seq),
+    senderId: row.sender_id,
+    receiverId: row.receiver_id,
+    message: row.body,
+    createdAt: row.created_at,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+  };
+  if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
+  return message;
+}
+
+/** A message to insert, as the columns it is stored in (primitives only: cheap to hand to the writer thread). */
+export type MessageInsertRow = [
+  conversationId: string,
+  senderId: string,
+  receiverId: string,
+  body: string,
+  clientMsgId: string | null,
+  createdAt: string,
+];
+
+/** Per row: its seq when stored now, or the stored original when (sender, clientMsgId) was already there. */
+export type InsertOutcome = number | StoredMessage;
+
+export function toInsertRow(message: NewMessage): MessageInsertRow {
+  return [
+    message.conversationId,
+    message.senderId,
+    message.receiverId,
+    message.message,
+    message.clientMsgId ?? null,
+    message.createdAt.toISOString(),
+  ];
+}
+
+export function toInsertResult(
+  [conversationId, senderId, receiverId, body, clientMsgId, createdAt]: MessageInsertRow,
+  outcome: InsertOutcome,
+): InsertResult {
+  if (typeof outcome !== 'number') return { message: outcome, created: false };
+  const message: StoredMessage = { id: String(outcome), senderId, receiverId, message: body, createdAt, conversationId, seq: outcome };
+  if (clientMsgId !== null) message.clientMsgId = clientMsgId;
+  return { message, created: true };
+}
+
+/**
+ * The insert of a batch of rows as one transaction, run on the writer thread's connection.
+ * seq is an AUTOINCREMENT rowid: SQLite has one writer at a time, so seq grows in commit
+ * order across every process sharing the file, and a reader never sees seq N+1 before seq N.
+ */
+export function createInsertBatch(db: Database): Transaction<(rows: MessageInsertRow[]) => InsertOutcome[]> {
+  // OR IGNORE: a repeated (sender_id, client_msg_id) inserts nothing and returns no row.
+  const insertOrIgnore = db
+    .prepare<MessageInsertRow, number>(
+      `INSERT OR IGNORE INTO messages (conversation_id, sender_id, receiver_id, body, client_msg_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
+    )
+    .pluck();
+  const byClientMsgId = db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE sender_id = ? AND client_msg_id = ?');
+
+  function insertOne(row: MessageInsertRow): InsertOutcome {
+    const seq = insertOrIgnore.get(...row);
+    if (seq !== undefined) return seq;
+    const [, senderId, , , clientMsgId] = row;
+    const existing = clientMsgId === null ? undefined : byClientMsgId.get(senderId, clientMsgId);
+    if (!existing) throw new Error('message was neither inserted nor found');
+    return toStoredMessage(existing);
+  }
+
+  return db.transaction((rows: MessageInsertRow[]) => rows.map(insertOne));
+}

@@ -1,0 +1,37 @@
+import type { MessageRepository } from '../../modules/chats/index.js';
+import type { Logger } from '../../shared/logger.js';
+import type { SqliteConnection } from './connection.js';
+import { toStoredMessage, type MessageRow } from './message-rows.js';
+import type { MessageWriter } from './message-writer.js';
+
+/** Reads on the event loop's connection; inserts through the writer (group commit on the writer thread). */
+export function createMessageRepository({ db, run }: SqliteConnection, writer: MessageWriter, logger: Logger): MessageRepository {
+  const newestFirst = db.prepare<[string, number, number], MessageRow>(
+    'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+  );
+
+  // Two index range scans merged; a message to oneself is taken from the first only.
+  const forUserAfter = db.prepare<[string, number, string, number, string, number], MessageRow>(
+    `SELECT * FROM (
+       SELECT * FROM messages WHERE sender_id = ? AND seq > ?
+       UNION ALL
+       SELECT * FROM messages WHERE receiver_id = ? AND seq > ? AND sender_id <> ?
+     ) ORDER BY seq LIMIT ?`,
+  );
+
+  return {
+    async insert(message) {
+      const result = await writer.insert(message);
+      logger.debug({ seq: result.message.seq, created: result.created }, 'message inserted');
+      return result;
+    },
+    async listConversationNewestFirst(conversationId, { beforeSeq, limit }) {
+      const rows = await run(() => newestFirst.all(conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit));
+      return rows.map(toStoredMessage);
+    },
+    async listForUserAfter(userId, { afterSeq, limit }) {
+      const rows = await run(() => forUserAfter.all(userId, afterSeq, userId, afterSeq, userId, limit));
+      return rows.map(toStoredMessage);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../../shared/logger.js';
+import type { Store } from '../store.js';
+import { openDatabase, type SqliteConnection } from './connection.js';
+import { rethrowAsStoreError } from './errors.js';
+import { waitForLock, type LockWait } from './lock-wait.js';
+import { MessageWriter } from './message-writer.js';
+import { createMessageRepository } from './messages.js';
+import { migrate } from './migrations.js';
+import { createRevocationRepository } from './revocations.js';
+import { createUserRepository } from './users.js';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; its folder is created when missing. */
+  file: string;
+  /**
+   * How long an operation may wait for another process's write lock before it fails with
+   * store_unavailable, in ms. Default 5000. The wait happens on the event loop.
+   */
+  lockTimeoutMs?: number;
+  logger: Logger;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode, which several processes on one machine
+ * may share (readers never block the single writer), migrated to this release's schema.
+ */
+export async function openSqliteStore({ file, lockTimeoutMs = 5000, logger }: SqliteStoreOptions): Promise<Store> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = openDatabase(file, 'main');
+  const lockWait: LockWait = { timeoutMs: lockTimeoutMs };
+  try {
+    // Several instances may open the file at once: each step waits its turn.
+    await waitForLock(() => db.pragma('journal_mode = WAL'), lockWait);
+    const { from, to } = await waitForLock(() => migrate(db), lockWait);
+    if (from !== to) logger.info({ from, to }, 'SQLite schema migrated');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const connection: SqliteConnection = {
+    db,
+    run: (statements) => waitForLock(statements, lockWait).catch(rethrowAsStoreError),
+  };
+  const writer = new MessageWriter({ file, lockTimeoutMs });
+  // Health asks for the write lock: a store another process keeps locked cannot take sends.
+  const probeWriteLock = db.transaction(() => {});
+  return {
+    kind: 'sqlite',
+    users: createUserRepository(connection),
+    messages: createMessageRepository(connection, writer, logger),
+    revocations: createRevocationRepository(connection),
+    async ping() {
+      await waitForLock(() => probeWriteLock.immediate(), { timeoutMs: 1000 });
+    },
+    async close() {
+      await writer.close();
+      if (db.open) db.close();
+    },
+  };
+}
