@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
@@ -8,7 +8,8 @@ import { chatsRoutes, syncRoutes } from './modules/chats/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { errorHandler, notFoundHandler } from './shared/http-errors.js';
-import { currentContext, requestContext } from './shared/request-context.js';
+import { boundToRequest } from './shared/logger.js';
+import { requestContext } from './shared/request-context.js';
 
 /** Builds the Express app. It never listens: server.ts does. */
 export function createApp(container: Container): Express {
@@ -17,12 +18,17 @@ export function createApp(container: Container): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
-  // A correlation id per request; every line logged while handling it carries it (and the user, once known).
+  // A correlation id per request (X-Request-Id); the request's own lines (req.log) carry it and, once
+  // known, the user's id; services and stores called for it get them from the request context.
   app.use(requestContext);
   app.use(
     pinoHttp({
-      logger: logger.child({ component: 'http' }),
-      genReqId: () => currentContext()?.requestId ?? '',
+      logger: boundToRequest(logger.child({ component: 'http' })),
+      genReqId: (req) => String(req.id),
+      customProps: (req) => {
+        const identity = (req as Request).identity;
+        return identity ? { requestId: req.id, userId: identity.userId } : { requestId: req.id };
+      },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       serializers: {
         req: (req: { method: string; url: string; remoteAddress?: string }) => ({

@@ -20,6 +20,7 @@ import { createUsersService, type UsersService } from './modules/users/index.js'
 import { openRedisConnections, type RedisConnections } from './redis/index.js';
 import { InflightTracker } from './shared/inflight.js';
 import type { Logger } from './shared/logger.js';
+import { carryRequestContext } from './shared/request-context.js';
 import { openStore, type Store } from './store/index.js';
 
 /** Everything Parley is built from, made once at start-up and passed down explicitly. */
@@ -52,6 +53,8 @@ function healthProbes(store: Store, redis: RedisConnections | undefined): Record
 
 /** The composition root: opens the store and Redis, builds every part once, and closes them in reverse. */
 export async function createContainer(config: Config, logger: Logger): Promise<Container> {
+  // Services and stores log per request only at debug: only then is the request context worth carrying.
+  if (logger.isLevelEnabled('debug')) carryRequestContext();
   const store = await openStore({
     mongodbUri: config.mongodbUri,
     sqliteFile: path.join(config.dataDir, 'parley.db'),

@@ -3,7 +3,7 @@ import type { Ack, AckFailure, ErrorBody } from '../protocol/events.js';
 import { toPublicError } from '../shared/errors.js';
 import type { InflightTracker } from '../shared/inflight.js';
 import type { Logger } from '../shared/logger.js';
-import { correlationId, runInContext } from '../shared/request-context.js';
+import { correlationId, runInContext, type RequestContext } from '../shared/request-context.js';
 import { parseInput } from '../shared/validate.js';
 import type { ParleySocket } from './types.js';
 
@@ -21,9 +21,9 @@ const requestIdOf = (payload: unknown) => (payload as { requestId?: unknown } | 
 
 /**
  * What Express 5 does for routes, for socket events: parse with zod, call the service,
- * ack `{ ok: true, ...result }` or `{ ok: false, error }`. Each event runs in a request context
- * of its own (the payload's requestId or a new one), so every line logged for it carries its
- * correlation id. Never throws into Socket.IO.
+ * ack `{ ok: true, ...result }` or `{ ok: false, error }`. Each event gets a correlation id (the
+ * payload's requestId when sane, or a new one) and runs in its request context, so the lines
+ * logged for it carry it. Never throws into Socket.IO.
  */
 export function socketHandler<Schema extends z.ZodType, Result extends object>({
   schema,
@@ -32,17 +32,23 @@ export function socketHandler<Schema extends z.ZodType, Result extends object>({
   logger,
   inflight,
 }: SocketHandlerOptions<Schema, Result>) {
-  async function run(socket: ParleySocket, payload: unknown, reply: ((response: Ack<Result>) => void) | undefined) {
+  type Reply = (response: Ack<Result>) => void;
+
+  async function run(socket: ParleySocket, payload: unknown, reply: Reply | undefined, context: RequestContext) {
+    inflight.enter();
     try {
       const result = await handle(socket, parseInput(schema, payload));
       reply?.({ ok: true, ...result });
     } catch (thrown) {
       const { status, body } = toPublicError(thrown);
-      if (status >= 500) logger.error({ err: thrown, code: body.code }, 'socket event failed');
-      else logger.debug({ code: body.code }, 'socket event rejected');
+      const line = { ...context, err: thrown, code: body.code };
+      if (status >= 500) logger.error(line, 'socket event failed');
+      else logger.debug(line, 'socket event rejected');
       const failure: AckFailure = { ok: false, error: body };
       onFailure?.(socket, payload, body);
       reply?.(failure);
+    } finally {
+      inflight.leave();
     }
   }
 
@@ -50,8 +56,8 @@ export function socketHandler<Schema extends z.ZodType, Result extends object>({
     (...args: unknown[]): Promise<void> => {
       // A client may emit an ack callback with no payload at all.
       const [payload, ack] = typeof args[0] === 'function' ? [undefined, args[0]] : args;
-      const reply = typeof ack === 'function' ? (ack as (response: Ack<Result>) => void) : undefined;
+      const reply = typeof ack === 'function' ? (ack as Reply) : undefined;
       const context = { requestId: correlationId(requestIdOf(payload)), userId: socket.data.userId, socketId: socket.id };
-      return runInContext(context, () => inflight.run(() => run(socket, payload, reply)));
+      return runInContext(context, () => run(socket, payload, reply, context));
     };
 }

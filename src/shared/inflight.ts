@@ -9,14 +9,14 @@ export class InflightTracker {
     return this.count;
   }
 
-  async run<T>(operation: () => Promise<T>): Promise<T> {
+  /** One more operation under way; pair every call with `leave()`, in a finally. */
+  enter(): void {
     this.count += 1;
-    try {
-      return await operation();
-    } finally {
-      this.count -= 1;
-      if (this.count === 0) for (const wake of this.idleWaiters) wake();
-    }
+  }
+
+  leave(): void {
+    this.count -= 1;
+    if (this.count === 0) for (const wake of this.idleWaiters) wake();
   }
 
   /** Resolves once nothing is under way, or after `timeoutMs`, whichever comes first. */

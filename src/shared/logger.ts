@@ -11,8 +11,20 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+const BOUND_TO_REQUEST = Symbol('parley.boundToRequest');
+
+/**
+ * Marks a logger whose bindings already hold the request's ids (an edge's own logger, such as
+ * req.log): the context fields are not added to its lines a second time. Its children inherit it.
+ */
+export function boundToRequest<L extends Logger>(logger: L): L {
+  Object.defineProperty(logger, BOUND_TO_REQUEST, { value: true });
+  return logger;
+}
+
 /** The request or socket event under way (requestId, userId, socketId), on every line logged for it. */
-function contextFields(): object {
+function contextFields(_line: object, _level: number, logger: Logger): object {
+  if ((logger as unknown as Record<symbol, unknown>)[BOUND_TO_REQUEST]) return {};
   const context = currentContext();
   return context ? { ...context } : {}; // a copy: pino merges the line's own fields into it
 }

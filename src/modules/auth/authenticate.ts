@@ -36,7 +36,8 @@ async function identify(auth: AuthService, req: Request): Promise<Identity> {
 export function authenticate(auth: AuthService): RequestHandler {
   return async (req, _res, next) => {
     req.identity = await identify(auth, req);
-    setContextUser(req.identity.userId); // every later log line of this request carries it
+    req.log = req.log.child({ userId: req.identity.userId });
+    setContextUser(req.identity.userId); // for lines logged by the services and stores it calls
     next();
   };
 }

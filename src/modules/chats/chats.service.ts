@@ -50,7 +50,6 @@ export function createChatService({ users, messages, events, sendRateLimiter, lo
   const knownUsers = new LRUCache<string, true>({ max: 100_000 });
 
   async function requireUser(userId: string): Promise<void> {
-    if (knownUsers.has(userId)) return;
     if (!(await users.findById(userId))) throw errors.userNotFound();
     knownUsers.set(userId, true);
   }
@@ -58,7 +57,7 @@ export function createChatService({ users, messages, events, sendRateLimiter, lo
   /** The one send path, for REST and sockets alike: validate, store once, then announce. */
   async function sendMessage(senderId: string, input: SendMessageInput): Promise<SendResult> {
     await sendRateLimiter.consume(senderId);
-    await requireUser(input.receiverId);
+    if (!knownUsers.has(input.receiverId)) await requireUser(input.receiverId); // no await on the hot path
     const { message: stored, created } = await messages.insert({
       conversationId: directConversationId(senderId, input.receiverId),
       senderId,
@@ -76,7 +75,7 @@ export function createChatService({ users, messages, events, sendRateLimiter, lo
   /** One page of a conversation, oldest first; nextCursor fetches the page before it. */
   async function getHistory({ userId, withUserId, limit, before }: HistoryQuery): Promise<HistoryPage> {
     const beforeSeq = before === undefined ? undefined : decodeHistoryCursor(before);
-    await requireUser(withUserId);
+    if (!knownUsers.has(withUserId)) await requireUser(withUserId);
     const newestFirst = await messages.listConversationNewestFirst(directConversationId(userId, withUserId), {
       beforeSeq,
       limit: limit + 1,

@@ -20,10 +20,10 @@ export function createMessageRepository({ db, run }: SqliteConnection, writer: M
   );
 
   return {
-    async insert(message) {
-      const result = await writer.insert(message);
-      logger.debug({ seq: result.message.seq, created: result.created }, 'message inserted');
-      return result;
+    insert(message) {
+      // Logged here, in the caller's request context; the commit happens in a batch of many.
+      logger.debug({ conversationId: message.conversationId, clientMsgId: message.clientMsgId }, 'message queued for commit');
+      return writer.insert(message);
     },
     async listConversationNewestFirst(conversationId, { beforeSeq, limit }) {
       const rows = await run(() => newestFirst.all(conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit));

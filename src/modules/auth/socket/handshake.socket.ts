@@ -6,7 +6,7 @@ import type { ParleySocket } from '../../../realtime/types.js';
 import { errors, toPublicError } from '../../../shared/errors.js';
 import type { Identity } from '../../../shared/identity.js';
 import type { Logger } from '../../../shared/logger.js';
-import { correlationId, runInContext } from '../../../shared/request-context.js';
+import { correlationId, runInContext, type RequestContext } from '../../../shared/request-context.js';
 import type { AuthService } from '../auth.service.js';
 
 export interface SocketAuthOptions {
@@ -55,7 +55,7 @@ async function identifySocket(socket: ParleySocket, { auth, allowedOrigins }: So
  * cookie; anything else is refused with a connect_error that says why.
  */
 export function socketAuthentication(options: SocketAuthOptions) {
-  async function authenticateSocket(socket: ParleySocket, next: (error?: ExtendedError) => void): Promise<void> {
+  async function authenticateSocket(socket: ParleySocket, next: (error?: ExtendedError) => void, context: RequestContext): Promise<void> {
     try {
       const identity = await identifySocket(socket, options);
       socket.data = { userId: identity.userId, identity };
@@ -66,14 +66,15 @@ export function socketAuthentication(options: SocketAuthOptions) {
       next();
     } catch (thrown) {
       const { status, body } = toPublicError(thrown);
-      if (status >= 500) options.logger.error({ err: thrown, code: body.code }, 'socket authentication failed');
-      else options.logger.debug({ code: body.code }, 'socket refused');
+      const line = { ...context, err: thrown, code: body.code };
+      if (status >= 500) options.logger.error(line, 'socket authentication failed');
+      else options.logger.debug(line, 'socket refused');
       next(connectError(body));
     }
   }
   // The handshake's own correlation id: the X-Request-Id header of its HTTP request, when sane.
-  return (socket: ParleySocket, next: (error?: ExtendedError) => void): Promise<void> =>
-    runInContext({ requestId: correlationId(socket.handshake.headers['x-request-id']), socketId: socket.id }, () =>
-      authenticateSocket(socket, next),
-    );
+  return (socket: ParleySocket, next: (error?: ExtendedError) => void): Promise<void> => {
+    const context = { requestId: correlationId(socket.handshake.headers['x-request-id']), socketId: socket.id };
+    return runInContext(context, () => authenticateSocket(socket, next, context));
+  };
 }
