@@ -25,9 +25,13 @@ export function createApp(container: Container): Express {
     pinoHttp({
       logger: boundToRequest(logger.child({ component: 'http' })),
       genReqId: (req) => String(req.id),
+      // req.log binds only requestId (and authenticate adds userId); the completion line adds the
+      // request and, once known, the user.
+      quietReqLogger: true,
+      customAttributeKeys: { reqId: 'requestId' },
       customProps: (req) => {
         const identity = (req as Request).identity;
-        return identity ? { requestId: req.id, userId: identity.userId } : { requestId: req.id };
+        return identity ? { userId: identity.userId } : {};
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
       serializers: {
