@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ChatMessage, ClientToServerEvents, SendMessageAck, ServerToClientEvents } from '../../src/protocol/events.js';
+import type { ChatMessage, ClientToServerEvents, ConnectErrorData, SendMessageAck, ServerToClientEvents } from '../../src/protocol/events.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -31,12 +31,12 @@ export function connectSocket(url: string, { token, cookie, origin }: ConnectOpt
 }
 
 /** The connect_error a handshake is refused with. */
-export async function refusal(url: string, options: ConnectOptions): Promise<Error & { data?: { code?: string } }> {
+export async function refusal(url: string, options: ConnectOptions): Promise<Error & { data?: Partial<ConnectErrorData> }> {
   try {
     const socket = await connectSocket(url, options);
     socket.close();
   } catch (error) {
-    return error as Error & { data?: { code?: string } };
+    return error as Error & { data?: Partial<ConnectErrorData> };
   }
   throw new Error('the handshake was accepted');
 }

@@ -35,7 +35,8 @@ describe('handshake', () => {
   it('refuses a handshake without credentials, saying why', async () => {
     const error = await refusal(url, {});
     expect(error.message).toMatch(/auth\.token or the session cookie/);
-    expect(error.data?.code).toBe('unauthorized');
+    // connect_error data is the same { code, message } body as HTTP errors and socket acks.
+    expect(error.data).toEqual({ code: 'unauthorized', message: error.message });
   });
 
   it('refuses a bad token and a forged cookie', async () => {

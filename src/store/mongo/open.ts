@@ -10,6 +10,8 @@ import { createUserRepository } from './users.js';
 
 export interface MongoStoreOptions {
   uri: string;
+  /** The database to use; default: the one the URI names. */
+  dbName?: string;
   /**
    * How long an operation may take (server selection included) before failing with
    * store_unavailable, in ms. Default 5000.
@@ -19,12 +21,16 @@ export interface MongoStoreOptions {
 }
 
 /** The production store: MongoDB through Mongoose, migrated to this release's schema at start-up. */
-export async function openMongoStore({ uri, timeoutMs = 5000, logger }: MongoStoreOptions): Promise<Store> {
+export async function openMongoStore({ uri, dbName, timeoutMs = 5000, logger }: MongoStoreOptions): Promise<Store> {
   const connection = mongoose.createConnection(uri, {
+    ...(dbName === undefined ? {} : { dbName }),
     serverSelectionTimeoutMS: timeoutMs,
     // Client-side operation timeout (CSOT): no send hangs longer than this, ever.
     timeoutMS: timeoutMs,
+    // Collections and indexes are made by the migrations (migrations.ts), never behind their back:
+    // a database from a newer release is refused before anything is created in it.
     autoIndex: false,
+    autoCreate: false,
   });
   await connection.asPromise();
   const models = createModels(connection);
