@@ -5,6 +5,7 @@
 export const ERROR_CATALOGUE = {
   validation_failed: { status: 400, when: 'Body, query, path or socket payload failed validation; the message names the field' },
   invalid_json: { status: 400, when: 'Body is not valid JSON' },
+  weak_password: { status: 400, when: 'The password is one of the most common ones (register)' },
   bad_request: { status: 400, when: 'Any other malformed request the body parser refused (with its own 4xx status)' },
   unauthorized: { status: 401, when: 'No, malformed, invalid, expired or revoked credentials' },
   invalid_credentials: { status: 401, when: 'Wrong username or password' },
@@ -15,6 +16,7 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { status: 413, when: 'Body larger than BODY_LIMIT' },
   unsupported_media_type: { status: 415, when: 'Unsupported body encoding or charset' },
   rate_limited: { status: 429, when: 'Auth or send rate limit hit; retryAfter (and the Retry-After header) gives the seconds' },
+  too_many_connections: { status: 429, when: 'A socket handshake past MAX_SOCKETS_PER_USER open sockets of this user (connect_error)' },
   internal_error: { status: 500, when: 'Anything unexpected (logged with the cause)' },
   session_store_unavailable: { status: 503, when: 'A session cookie was sent but the session store (Redis) is unreachable' },
   store_unavailable: { status: 503, when: 'The store cannot serve now: SQLite locked past STORE_TIMEOUT or a disk error; MongoDB unreachable' },

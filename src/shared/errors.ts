@@ -30,6 +30,7 @@ export class AppError extends Error {
 export const errors = {
   validation: (message: string) => new AppError('validation_failed', message),
   invalidJson: () => new AppError('invalid_json', 'Request body is not valid JSON'),
+  weakPassword: () => new AppError('weak_password', 'password: too common, choose another one'),
   badRequest: (status: number) => new AppError('bad_request', 'Bad request', { status }),
   unauthorized: (message = 'Authentication required') => new AppError('unauthorized', message),
   invalidCredentials: () => new AppError('invalid_credentials', 'Invalid username or password'),
@@ -41,6 +42,8 @@ export const errors = {
   unsupportedMediaType: () => new AppError('unsupported_media_type', 'Request body must be application/json'),
   rateLimited: (retryAfterSeconds: number) =>
     new AppError('rate_limited', `Too many requests, retry in ${retryAfterSeconds}s`, { retryAfterSeconds }),
+  tooManyConnections: (limit: number) =>
+    new AppError('too_many_connections', `At most ${limit} sockets per user; close one first`),
   storeUnavailable: (cause?: unknown) =>
     new AppError('store_unavailable', 'The message store is unavailable, try again', { cause }),
   sessionStoreUnavailable: (cause?: unknown) =>
