@@ -83,7 +83,7 @@ describe('loadConfig', () => {
       MONGODB_URI: 'mongodb://db.example:27017/parley',
       REDIS_URL: 'redis://cache.example:6379',
       LOG_LEVEL: 'debug',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       BODY_LIMIT: '64kb',
     });
     expect(config).toMatchObject({
@@ -94,7 +94,7 @@ describe('loadConfig', () => {
       mongodbUri: 'mongodb://db.example:27017/parley',
       redisUrl: 'redis://cache.example:6379',
       logLevel: 'debug',
-      trustProxy: true,
+      trustProxy: 1,
       bodyLimit: '64kb',
     });
   });
@@ -233,12 +233,22 @@ describe('loadConfig', () => {
   });
 
   describe('other variables', () => {
-    it('reads TRUST_PROXY as a boolean flag', () => {
-      expect(load({ TRUST_PROXY: '1' }).trustProxy).toBe(true);
-      expect(load({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-      expect(load({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    it('reads TRUST_PROXY as off, a hop count, or a list of proxy addresses', () => {
+      expect(load({}).trustProxy).toBe(false);
       expect(load({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
-      expect(configError({ TRUST_PROXY: 'yes' }).message).toContain('TRUST_PROXY');
+      expect(load({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+      expect(load({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+      expect(load({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+      expect(load({ TRUST_PROXY: '10.0.0.5' }).trustProxy).toEqual(['10.0.0.5']);
+      expect(load({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, ::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '::1']);
+    });
+
+    it('refuses TRUST_PROXY=true, which would believe any client about its own address', () => {
+      expect(configError({ TRUST_PROXY: 'true' }).message).toMatch(/TRUST_PROXY: true would believe any client/);
+    });
+
+    it.each(['yes', '10.0.0.300', '10.0.0.0/33', 'proxy.example', '10.0.0.1,', '1.5'])('refuses TRUST_PROXY=%j', (value) => {
+      expect(configError({ TRUST_PROXY: value }).message).toContain('TRUST_PROXY');
     });
 
     it.each([

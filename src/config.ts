@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadOrCreateDevSecrets } from './shared/dev-secrets.js';
@@ -24,9 +25,38 @@ const commaList = z
       .filter((item) => item.length > 0),
   );
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((value) => value === 'true' || value === '1');
+/** Proxies whose X-Forwarded-For is believed: none, a hop count, or their addresses (Express's `trust proxy` forms). */
+export type TrustedProxies = false | number | string[];
+
+const NAMED_SUBNETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address, an address/prefix (CIDR) or one of proxy-addr's named subnets. */
+function isProxyAddress(entry: string): boolean {
+  if (NAMED_SUBNETS.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const trustProxy = z
+  .string()
+  .superRefine((value, context) => {
+    if (value === 'true') {
+      context.addIssue({
+        code: 'custom',
+        message: 'true would believe any client\'s X-Forwarded-For; give the proxy hop count (e.g. 1) or the proxies\' addresses',
+      });
+    } else if (!/^(false|\d+)$/.test(value) && !value.split(',').every((entry) => isProxyAddress(entry.trim()))) {
+      context.addIssue({ code: 'custom', message: 'must be false, a hop count, or proxy addresses, CIDRs, loopback, linklocal or uniquelocal, comma-separated' });
+    }
+  })
+  .transform((value): TrustedProxies => {
+    if (value === 'false' || value === '0') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    return value.split(',').map((entry) => entry.trim());
+  });
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -53,7 +83,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).default(10),
   STORE_TIMEOUT: z.coerce.number().int().min(100).default(5000),
   CREDENTIAL_CHECK_INTERVAL: z.coerce.number().int().min(1).default(30),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must be a size like 32kb or 1mb')
@@ -86,7 +116,11 @@ export interface Config {
   storeTimeoutMs: number;
   /** Seconds between re-checks of open sockets' credentials (expiry, logout missed while Redis was away). */
   credentialCheckSeconds: number;
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For tells the client's address (rate limits key on it): none, the
+   * number of proxy hops in front, or the proxies' addresses. Never every address.
+   */
+  trustProxy: TrustedProxies;
   bodyLimit: string;
 }
 

@@ -42,3 +42,37 @@ describe('auth rate limit turned off', () => {
     }
   });
 });
+
+describe('auth rate limit behind a proxy (TRUST_PROXY)', () => {
+  const randomAddress = () => `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+  const loginFrom = (url: string, forwardedFor: string) =>
+    request(url, 'POST', '/auth/login', {
+      body: { username: uniqueUsername(), password: 'password123' },
+      headers: { 'x-forwarded-for': forwardedFor },
+    });
+
+  it('keys on the address the trusted proxy saw, however the client rotates the entries it adds itself', async () => {
+    // This test's client plays the proxy (127.0.0.1): it appends the real client address last.
+    const parley = await startTestParley({ env: { AUTH_RATE_LIMIT: '3', TRUST_PROXY: '127.0.0.1' } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await loginFrom(parley.url, `${randomAddress()}, 198.51.100.7`)).status);
+      expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
+      // Another client behind the same proxy has a budget of its own.
+      expect((await loginFrom(parley.url, `${randomAddress()}, 198.51.100.8`)).status).toBe(401);
+    } finally {
+      await parley.dispose();
+    }
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const parley = await startTestParley({ env: { AUTH_RATE_LIMIT: '3', TRUST_PROXY: '10.9.9.9' } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await loginFrom(parley.url, randomAddress())).status);
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await parley.dispose();
+    }
+  });
+});
