@@ -3,7 +3,7 @@ import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
-import { authenticate, authRoutes, whenCookieSent } from './modules/auth/index.js';
+import { authenticate, authRoutes, refuseCrossSiteRequests, whenCookieSent } from './modules/auth/index.js';
 import { chatsRoutes, syncRoutes } from './modules/chats/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { usersRoutes } from './modules/users/index.js';
@@ -53,6 +53,7 @@ export function createApp(container: Container): Express {
   // Only /auth creates sessions (login); elsewhere only a request with a cookie has one to load.
   app.use('/auth', container.sessionMiddleware);
   app.use(whenCookieSent(container.sessionMiddleware));
+  app.use(refuseCrossSiteRequests(config.corsOrigins));
 
   const authenticated = authenticate(container.auth);
   app.use('/auth', authRoutes({ auth: container.auth, rateLimit: container.authRateLimit, secureCookie: config.isProduction }));

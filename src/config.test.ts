@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDurationSeconds } from './config.js';
 
-const strongSecret = (char: string) => char.repeat(32);
+/** A secret as a generator would make it, different for each seed. */
+const strongSecret = (seed: string) => createHash('sha256').update(seed).digest('base64url');
 
 let dataDir: string;
 const tempDirs: string[] = [];
@@ -139,6 +141,28 @@ describe('loadConfig', () => {
       const missingJwt = configError({ NODE_ENV: 'production', SESSION_SECRET: strongSecret('s') });
       expect(missingJwt.message).toContain('JWT_SECRET');
       expect(missingJwt.message).not.toContain('SESSION_SECRET');
+    });
+
+    it('refuses the same secret for JWT_SECRET and SESSION_SECRET in production', () => {
+      const secret = strongSecret('shared');
+      expect(configError({ NODE_ENV: 'production', JWT_SECRET: secret, SESSION_SECRET: secret }).message).toContain(
+        'JWT_SECRET and SESSION_SECRET must differ',
+      );
+    });
+
+    it.each([
+      ['a repeated character', 'x'.repeat(40)],
+      ['a placeholder', 'my-super-secret-signing-key-for-production-2026'],
+      ['a short alphabet', 'abcabcabcabcabcabcabcabcabcabcabcabc'],
+    ])('refuses an obviously weak secret in production (%s), naming it', (_kind, weak) => {
+      const message = configError({ NODE_ENV: 'production', JWT_SECRET: weak, SESSION_SECRET: strongSecret('s') }).message;
+      expect(message).toContain('JWT_SECRET');
+      expect(message).not.toContain('SESSION_SECRET');
+    });
+
+    it('accepts generated secrets (base64 or hex) in production', () => {
+      const hex = createHash('sha256').update('hex').digest('hex');
+      expect(() => load({ NODE_ENV: 'production', JWT_SECRET: hex, SESSION_SECRET: strongSecret('s') })).not.toThrow();
     });
 
     it('uses the given secrets in production and writes no development secrets', () => {

@@ -128,6 +128,27 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Words of example secrets, and secrets with so few distinct characters that they were typed, not generated. */
+const PLACEHOLDER_WORDS = /secret|change.?me|password|example|default|placeholder/i;
+const MIN_DISTINCT_CHARACTERS = 8;
+
+/** Why a production secret is unfit, or undefined when it looks generated (`openssl rand -base64 48`). */
+export function weakSecretReason(secret: string): string | undefined {
+  if (PLACEHOLDER_WORDS.test(secret)) return 'looks like a placeholder (contains a word like "secret" or "example")';
+  if (new Set(secret).size < MIN_DISTINCT_CHARACTERS) return `has fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters`;
+  return undefined;
+}
+
+function checkProductionSecrets(jwtSecret: string, sessionSecret: string): void {
+  const problems: string[] = [];
+  if (jwtSecret === sessionSecret) problems.push('JWT_SECRET and SESSION_SECRET must differ');
+  for (const [name, secret] of [['JWT_SECRET', jwtSecret], ['SESSION_SECRET', sessionSecret]] as const) {
+    const reason = weakSecretReason(secret);
+    if (reason) problems.push(`${name} ${reason}; generate one, e.g. with openssl rand -base64 48`);
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`).join('; ');
 }
@@ -148,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction) {
     const missing = [!jwtSecret && 'JWT_SECRET', !sessionSecret && 'SESSION_SECRET'].filter(Boolean);
     if (missing.length > 0) throw new ConfigError(`Invalid configuration: ${missing.join(', ')} required in production`);
+    checkProductionSecrets(jwtSecret as string, sessionSecret as string);
   } else if (!jwtSecret || !sessionSecret) {
     // Generated once and kept in DATA_DIR so restarts and local instances agree.
     const devSecrets = loadOrCreateDevSecrets(dataDir);

@@ -3,6 +3,7 @@ export { AuthEvents } from './auth-events.js';
 export { authRoutes } from './auth.routes.js';
 export { createAuthService, type AuthService } from './auth.service.js';
 export { authenticate, identityOf } from './authenticate.js';
+export { refuseCrossSiteRequests } from './cross-site.js';
 export { createPasswordHasher, type PasswordHasher } from './credentials/password-hasher.js';
 export { createRevocationPurge } from './revocations/revocation-purge.js';
 export type { RevocationRepository } from './revocations/revocations.repository.js';

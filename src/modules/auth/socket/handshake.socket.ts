@@ -8,6 +8,7 @@ import type { Identity } from '../../../shared/identity.js';
 import type { Logger } from '../../../shared/logger.js';
 import { correlationId, runInContext, type RequestContext } from '../../../shared/request-context.js';
 import type { AuthService } from '../auth.service.js';
+import { originAllowed } from '../cross-site.js';
 
 export interface SocketAuthOptions {
   auth: AuthService;
@@ -18,17 +19,6 @@ export interface SocketAuthOptions {
 
 function connectError(data: ConnectErrorData): ExtendedError {
   return Object.assign(new Error(data.message), { data });
-}
-
-/** Same-origin (the page was served by this host) or on the allowlist. */
-function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
-  if (origin === undefined) return true; // not a browser: no ambient cookie to abuse
-  if (allowed.includes(origin)) return true;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 async function identifySocket(socket: ParleySocket, { auth, allowedOrigins }: SocketAuthOptions): Promise<Identity> {

@@ -26,11 +26,23 @@ function craft({
   sub = 'user-1',
   jti = 'token-1',
   iss = 'parley',
+  aud = 'parley-api',
+  typ = 'at+jwt',
   exp = '1h',
   secret = key,
   alg = 'HS256',
-}: { sub?: string | null; jti?: string | null; iss?: string; exp?: string | number | null; secret?: Uint8Array; alg?: string } = {}) {
-  const jwt = new SignJWT({}).setProtectedHeader({ alg }).setIssuer(iss).setIssuedAt();
+}: {
+  sub?: string | null;
+  jti?: string | null;
+  iss?: string;
+  aud?: string | null;
+  typ?: string | null;
+  exp?: string | number | null;
+  secret?: Uint8Array;
+  alg?: string;
+} = {}) {
+  const jwt = new SignJWT({}).setProtectedHeader(typ === null ? { alg } : { alg, typ }).setIssuer(iss).setIssuedAt();
+  if (aud !== null) jwt.setAudience(aud);
   if (sub !== null) jwt.setSubject(sub);
   if (jti !== null) jwt.setJti(jti);
   if (exp !== null) jwt.setExpirationTime(exp);
@@ -61,9 +73,10 @@ describe('token service', () => {
 
   it('signs HS256 tokens issued by parley that live exactly ttlSeconds', async () => {
     const token = await createTokenService({ secret: SECRET, ttlSeconds: 1 }).issue('user-1');
-    expect(decodeProtectedHeader(token).alg).toBe('HS256');
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'at+jwt' });
     const payload = decodeJwt(token);
     expect(payload.iss).toBe('parley');
+    expect(payload.aud).toBe('parley-api');
     expect(payload.sub).toBe('user-1');
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(1);
   });
@@ -118,6 +131,16 @@ describe('token service', () => {
 
   it('rejects a token from another issuer', async () => {
     await expectUnauthorized(service.verify(await craft({ iss: 'someone-else' })));
+  });
+
+  it('rejects a token for another audience, or for none', async () => {
+    await expectUnauthorized(service.verify(await craft({ aud: 'another-service' })));
+    await expectUnauthorized(service.verify(await craft({ aud: null })));
+  });
+
+  it('rejects a JWT of another type, or of none (e.g. an ID token signed with the same key)', async () => {
+    await expectUnauthorized(service.verify(await craft({ typ: 'JWT' })));
+    await expectUnauthorized(service.verify(await craft({ typ: null })));
   });
 
   it('rejects a token without subject, token id or expiry', async () => {

@@ -6,6 +6,10 @@ import type { TokenClaims } from '../../../shared/identity.js';
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'parley';
+/** Who the token is for: Parley's own API. A token minted for another service with the same key is refused. */
+const AUDIENCE = 'parley-api';
+/** RFC 9068's type for access tokens: a JWT of another kind signed with the same key is refused. */
+const TYPE = 'at+jwt';
 
 export interface TokenService {
   issue(userId: string): Promise<string>;
@@ -25,10 +29,11 @@ export function createTokenService({ secret, ttlSeconds }: { secret: string; ttl
   return {
     async issue(userId) {
       return new SignJWT({})
-        .setProtectedHeader({ alg: ALGORITHM })
+        .setProtectedHeader({ alg: ALGORITHM, typ: TYPE })
         .setSubject(userId)
         .setJti(randomUUID())
         .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key);
@@ -41,7 +46,7 @@ export function createTokenService({ secret, ttlSeconds }: { secret: string; ttl
         throw errors.unauthorized('Invalid or expired token');
       }
       try {
-        const { payload } = await jwtVerify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER });
+        const { payload } = await jwtVerify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, typ: TYPE });
         if (!payload.sub || !payload.jti || payload.exp === undefined) throw new Error('missing claims');
         const claims = { userId: payload.sub, tokenId: payload.jti, expiresAt: new Date(payload.exp * 1000) };
         verified.set(token, claims);
