@@ -102,7 +102,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       sendRateLimiter: createSendRateLimiter({ perSecond: config.sendRateLimitPerSecond, redis: redis?.main }),
       logger: logger.child({ component: 'chats' }),
     }),
-    health: createHealthService(healthProbes(store, redis), readiness),
+    health: createHealthService({ probes: healthProbes(store, redis), readiness, logger: logger.child({ component: 'health' }) }),
     readiness,
     inflight: new InflightTracker(),
     async close() {

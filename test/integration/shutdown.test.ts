@@ -13,7 +13,7 @@ describe('graceful shutdown', () => {
       parley.container.readiness.stopAccepting();
       const health = await request(parley.url, 'GET', '/health');
       expect(health.status).toBe(503);
-      expect(health.body.checks.accepting).toEqual({ status: 'error', latencyMs: 0, error: 'shutting down' });
+      expect(health.body.checks.accepting).toEqual({ status: 'error', latencyMs: 0, error: 'shutting_down' });
       expect(health.body.checks.store.status).toBe('ok');
     } finally {
       await parley.dispose();
