@@ -1,6 +1,7 @@
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { createContainer, type Container } from './container.js';
+import { exposureWarning } from './exposure.js';
 import { createServer, type ParleyServer } from './server.js';
 import type { Logger } from './shared/logger.js';
 
@@ -24,6 +25,8 @@ export async function startParley(config: Config, logger: Logger): Promise<Runni
     await container.close();
     throw error;
   }
+  const warning = exposureWarning(config, address);
+  if (warning) logger.warn(warning);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     container,

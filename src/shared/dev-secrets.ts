@@ -22,7 +22,7 @@ function generate(): DevSecrets {
  * an exclusive flag: when two instances start at once, one writes and both read it.
  */
 export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // the data folder is the owner's alone
   const file = path.join(dataDir, FILE_NAME);
   const tempFile = `${file}.${process.pid}.tmp`;
   if (!fs.existsSync(file)) {

@@ -26,8 +26,19 @@ export interface SqliteStoreOptions {
  * The embedded store: one SQLite file in WAL mode, which several processes on one machine
  * may share (readers never block the single writer), migrated to this release's schema.
  */
+/**
+ * People's conversations: the folder is the owner's alone (0700 when Parley creates it) and so is
+ * the file (0600, also when an older release left it readable); SQLite gives its -wal and -shm
+ * files the database file's mode.
+ */
+function createPrivately(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  fs.chmodSync(file, 0o600);
+}
+
 export async function openSqliteStore({ file, lockTimeoutMs = 5000, logger }: SqliteStoreOptions): Promise<Store> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  createPrivately(file);
   const db = openDatabase(file, 'main');
   const lockWait: LockWait = { timeoutMs: lockTimeoutMs };
   try {
