@@ -9,6 +9,7 @@ import { healthRoutes } from './modules/health/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { errorHandler, notFoundHandler } from './shared/http-errors.js';
 import { boundToRequest } from './shared/logger.js';
+import { redactUrl } from './shared/redact-url.js';
 import { requestContext } from './shared/request-context.js';
 
 /** Builds the Express app. It never listens: server.ts does. */
@@ -37,7 +38,7 @@ export function createApp(container: Container): Express {
       serializers: {
         req: (req: { method: string; url: string; remoteAddress?: string }) => ({
           method: req.method,
-          url: req.url,
+          url: redactUrl(req.url),
           remoteAddress: req.remoteAddress,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -42,4 +42,39 @@ describe('structured logs at LOG_LEVEL=info', () => {
     await waitFor(() => sink.lines.some((line) => line['requestId'] === 'info-after'));
     expect(sink.lines.filter((line) => line['requestId'] === 'info-send')).toEqual([]);
   });
+
+  it('logs register, login (succeeded and failed) and logout at info, with the request id and no secret', async () => {
+    const registered = await registerUser(parley.url);
+    const login = await request(parley.url, 'POST', '/auth/login', {
+      headers: { 'x-request-id': 'login-ok' },
+      body: { username: registered.user.username, password: registered.password },
+    });
+    await request(parley.url, 'POST', '/auth/login', {
+      headers: { 'x-request-id': 'login-bad' },
+      body: { username: registered.user.username, password: 'not the password' },
+    });
+    await request(parley.url, 'POST', '/auth/logout', { token: login.body.token, headers: { 'x-request-id': 'logout-1' } });
+    await waitFor(() => sink.lines.some((line) => line['requestId'] === 'logout-1' && line['msg'] === 'logged out'));
+    const events = sink.lines.filter((line) => line['component'] === 'http' && line['level'] === 30 && line['msg'] !== 'request completed');
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ msg: 'user registered', userId: registered.user.id, username: registered.user.username }),
+        expect.objectContaining({ msg: 'login succeeded', requestId: 'login-ok', userId: registered.user.id }),
+        expect.objectContaining({ msg: 'login failed', requestId: 'login-bad', username: registered.user.username }),
+        expect.objectContaining({ msg: 'logged out', requestId: 'logout-1', userId: registered.user.id }),
+      ]),
+    );
+    const text = sink.raw.join('\n');
+    for (const secret of [registered.password, 'not the password', registered.token, login.body.token as string]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('logs URLs with the values of query parameters that could be secrets redacted', async () => {
+    await request(parley.url, 'GET', '/sync?since=czE6MA&token=eyJ.top.secret', { headers: { 'x-request-id': 'query-token' } });
+    await waitFor(() => sink.lines.some((line) => line['requestId'] === 'query-token'));
+    const line = sink.lines.find((entry) => entry['requestId'] === 'query-token');
+    expect(line).toMatchObject({ res: { statusCode: 401 }, req: { url: '/sync?since=czE6MA&token=[redacted]' } });
+    expect(sink.raw.join('\n')).not.toContain('top.secret');
+  });
 });

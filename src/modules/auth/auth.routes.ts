@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler } from 'express';
+import { AppError } from '../../shared/errors.js';
 import { parseInput } from '../../shared/validate.js';
 import type { AuthService } from './auth.service.js';
 import { authenticate, identityOf } from './authenticate.js';
@@ -25,14 +26,23 @@ async function startSessionIfPossible(req: Request, userId: string): Promise<voi
 export function authRoutes({ auth, rateLimit, secureCookie }: AuthRoutesDeps): Router {
   const router = Router();
 
+  // Auth events are logged at info, with the request id and never a password, token or session id.
   router.post('/register', rateLimit, async (req, res) => {
     const result = await auth.register(parseInput(credentialsSchema, req.body));
+    req.log.info({ userId: result.user.id, username: result.user.username }, 'user registered');
     await startSessionIfPossible(req, result.user.id);
     res.status(201).json(result);
   });
 
   router.post('/login', rateLimit, async (req, res) => {
-    const result = await auth.login(parseInput(credentialsSchema, req.body));
+    const credentials = parseInput(credentialsSchema, req.body);
+    const result = await auth.login(credentials).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'invalid_credentials') {
+        req.log.info({ username: credentials.username, address: req.ip }, 'login failed');
+      }
+      throw error;
+    });
+    req.log.info({ userId: result.user.id, address: req.ip }, 'login succeeded');
     await startSessionIfPossible(req, result.user.id);
     res.json(result);
   });
@@ -44,6 +54,7 @@ export function authRoutes({ auth, rateLimit, secureCookie }: AuthRoutesDeps): R
   router.post('/logout', authenticate(auth), async (req, res) => {
     const identity = identityOf(req);
     await auth.logout(identity);
+    req.log.info({ tokenId: identity.token?.tokenId, session: identity.sessionId !== undefined }, 'logged out');
     if (identity.sessionId) {
       // The revocation above already refuses the session everywhere; removing it is tidying up.
       await endSession(req).catch((error: unknown) => req.log.warn({ err: error }, 'session not destroyed'));
