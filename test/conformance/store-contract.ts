@@ -505,6 +505,40 @@ export function describeStoreContract(
         expect(await store.revocations.isRevoked(stillValid)).toBe(true);
       });
 
+      it('revokedBefore is undefined until revokeAllBefore, then the instant it was given, to the millisecond', async () => {
+        const userId = uniqueTag('user');
+        const bystander = uniqueTag('user');
+        expect(await store.revocations.revokedBefore(userId)).toBeUndefined();
+        const before = new Date('2026-12-01T10:11:12.345Z');
+        await store.revocations.revokeAllBefore(userId, before, new Date(Date.now() + HOUR_MS));
+        expect(await store.revocations.revokedBefore(userId)).toEqual(before);
+        expect(await store.revocations.revokedBefore(bystander)).toBeUndefined();
+      });
+
+      it('keeps the latest instant of several revokeAllBefore calls, in whatever order they come', async () => {
+        const userId = uniqueTag('user');
+        const later = new Date(Date.now() - 1000);
+        const earlier = new Date(later.getTime() - 60_000);
+        await store.revocations.revokeAllBefore(userId, later, new Date(Date.now() + HOUR_MS));
+        await store.revocations.revokeAllBefore(userId, earlier, new Date(Date.now() + 2 * HOUR_MS));
+        expect(await store.revocations.revokedBefore(userId)).toEqual(later);
+        const latest = new Date();
+        await store.revocations.revokeAllBefore(userId, latest, new Date(Date.now() + HOUR_MS));
+        expect(await store.revocations.revokedBefore(userId)).toEqual(latest);
+      });
+
+      it('purgeExpired forgets a user revocation once it has expired, and only then', async () => {
+        const now = new Date();
+        const expired = uniqueTag('user');
+        const current = uniqueTag('user');
+        await store.revocations.revokeAllBefore(expired, new Date(now.getTime() - 2 * HOUR_MS), new Date(now.getTime() - 1000));
+        await store.revocations.revokeAllBefore(current, now, new Date(now.getTime() + HOUR_MS));
+        const purged = await store.revocations.purgeExpired(now);
+        if (isolated) expect(purged).toBe(1);
+        expect(await store.revocations.revokedBefore(expired)).toBeUndefined();
+        expect(await store.revocations.revokedBefore(current)).toEqual(now);
+      });
+
       if (isolated) {
         // Only on a private store: purging "as of" a future instant would delete other tests' data.
         it('purgeExpired judges expiry by the instant it is given', async () => {

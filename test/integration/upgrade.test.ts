@@ -68,13 +68,14 @@ describe('upgrading a data folder written by 0.1.0', () => {
 
   const tokenOf = (userId: string) => tokens.get(userId) as string;
 
-  it('records the schema version and keeps every table and index 0.1.0 made', () => {
+  it('records the schema version, keeps every table and index 0.1.0 made, and adds the later ones', () => {
     const { version, names } = readDatabase(dataDir, (db) => ({
       version: db.pragma('user_version', { simple: true }),
       names: db.prepare('SELECT name FROM sqlite_master').pluck().all() as string[],
     }));
     expect(version).toBe(latestVersion);
     for (const entry of fixture.schema) expect(names).toContain(entry.name);
+    expect(names).toContain('user_revocations'); // version 2
   });
 
   it('lets every user log in with their password, as the same user (whatever the letter case)', async () => {

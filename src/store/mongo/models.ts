@@ -37,6 +37,14 @@ export interface RevocationDocument {
   expiresAt: Date;
 }
 
+export interface UserRevocationDocument {
+  /** The user's id. */
+  _id: string;
+  /** Every credential of the user issued before this instant is revoked. */
+  revokedBefore: Date;
+  expiresAt: Date;
+}
+
 /** Parley's own bookkeeping: `{ _id: "schema", version }` records the schema version. */
 export interface MetaDocument {
   _id: string;
@@ -86,6 +94,12 @@ const revocationSchema = new Schema<RevocationDocument>(
 // MongoDB deletes a revocation once the credential it names has expired anyway.
 revocationSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
+const userRevocationSchema = new Schema<UserRevocationDocument>(
+  { _id: { type: String, required: true }, revokedBefore: { type: Date, required: true }, expiresAt: { type: Date, required: true } },
+  { collection: 'user_revocations', ...options },
+);
+userRevocationSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
 const metaSchema = new Schema<MetaDocument>(
   { _id: { type: String, required: true }, version: { type: Number, required: true } },
   { collection: 'parley_meta', ...options },
@@ -96,6 +110,7 @@ export interface MongoModels {
   messages: Model<MessageDocument>;
   counters: Model<CounterDocument>;
   revocations: Model<RevocationDocument>;
+  userRevocations: Model<UserRevocationDocument>;
   meta: Model<MetaDocument>;
 }
 
@@ -105,6 +120,7 @@ export function createModels(connection: Connection): MongoModels {
     messages: connection.model<MessageDocument>('Message', messageSchema),
     counters: connection.model<CounterDocument>('Counter', counterSchema),
     revocations: connection.model<RevocationDocument>('Revocation', revocationSchema),
+    userRevocations: connection.model<UserRevocationDocument>('UserRevocation', userRevocationSchema),
     meta: connection.model<MetaDocument>('Meta', metaSchema),
   };
 }

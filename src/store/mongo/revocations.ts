@@ -1,7 +1,7 @@
 import type { RevocationRepository } from '../../modules/auth/index.js';
 import type { MongoConnection } from './models.js';
 
-export function createRevocationRepository({ models: { revocations }, run }: MongoConnection): RevocationRepository {
+export function createRevocationRepository({ models: { revocations, userRevocations }, run }: MongoConnection): RevocationRepository {
   return {
     async revoke(credentialId, expiresAt) {
       await run(() => revocations.updateOne({ _id: credentialId }, { $setOnInsert: { expiresAt } }, { upsert: true }).exec());
@@ -9,9 +9,22 @@ export function createRevocationRepository({ models: { revocations }, run }: Mon
     async isRevoked(credentialId) {
       return (await run(() => revocations.exists({ _id: credentialId }).exec())) !== null;
     },
+    async revokeAllBefore(userId, before, expiresAt) {
+      // The latest instant wins, and its revocation lasts as long as the longest one asked for.
+      await run(() =>
+        userRevocations.updateOne({ _id: userId }, { $max: { revokedBefore: before, expiresAt } }, { upsert: true }).exec(),
+      );
+    },
+    async revokedBefore(userId) {
+      const doc = await run(() => userRevocations.findById(userId).lean().exec());
+      return doc?.revokedBefore;
+    },
     async purgeExpired(now) {
-      const { deletedCount } = await run(() => revocations.deleteMany({ expiresAt: { $lt: now } }).exec());
-      return deletedCount;
+      const [credentials, users] = await Promise.all([
+        run(() => revocations.deleteMany({ expiresAt: { $lt: now } }).exec()),
+        run(() => userRevocations.deleteMany({ expiresAt: { $lt: now } }).exec()),
+      ]);
+      return credentials.deletedCount + users.deletedCount;
     },
   };
 }

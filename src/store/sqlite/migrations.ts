@@ -49,6 +49,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'user_revocations: "log out everywhere" revokes every credential of a user issued before an instant',
+    up(db) {
+      db.exec(`
+        CREATE TABLE user_revocations (
+          user_id        TEXT PRIMARY KEY,
+          revoked_before INTEGER NOT NULL,
+          expires_at     INTEGER NOT NULL
+        );
+        CREATE INDEX user_revocations_by_expiry ON user_revocations (expires_at);
+      `);
+    },
+  },
 ];
 
 export interface MigrationOutcome {

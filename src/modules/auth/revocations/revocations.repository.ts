@@ -6,6 +6,13 @@
 export interface RevocationRepository {
   revoke(credentialId: string, expiresAt: Date): Promise<void>;
   isRevoked(credentialId: string): Promise<boolean>;
-  /** Forgets revocations of credentials that have expired anyway. Returns how many. */
+  /**
+   * Revokes every credential of the user issued before `before` ("log out everywhere"), until
+   * `expiresAt`, when all of them have expired anyway. A later call with a later instant wins.
+   */
+  revokeAllBefore(userId: string, before: Date, expiresAt: Date): Promise<void>;
+  /** The instant before which the user's credentials are revoked, if any. */
+  revokedBefore(userId: string): Promise<Date | undefined>;
+  /** Forgets revocations (of credentials and of users') that have expired anyway. Returns how many. */
   purgeExpired(now: Date): Promise<number>;
 }
