@@ -52,6 +52,9 @@ describe('loadConfig', () => {
       jwtSecret: expect.any(String),
       sessionSecret: expect.any(String),
       jwtTtlSeconds: 7 * 24 * 3600,
+      sessionIdleTimeoutSeconds: 86_400,
+      loginFailuresPerHour: 10,
+      loginFailuresPerDay: 100,
       corsOrigins: [],
       logLevel: 'info',
       authRateLimitPerMinute: 20,
@@ -265,6 +268,14 @@ describe('loadConfig', () => {
       expect(load({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
       expect(load({ TRUST_PROXY: '10.0.0.5' }).trustProxy).toEqual(['10.0.0.5']);
       expect(load({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, ::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '::1']);
+    });
+
+    it('reads SESSION_IDLE_TIMEOUT as a duration (default a day), never longer than JWT_TTL', () => {
+      expect(load({}).sessionIdleTimeoutSeconds).toBe(86_400);
+      expect(load({ SESSION_IDLE_TIMEOUT: '30m' }).sessionIdleTimeoutSeconds).toBe(1800);
+      expect(load({ SESSION_IDLE_TIMEOUT: '2d', JWT_TTL: '12h' }).sessionIdleTimeoutSeconds).toBe(43_200);
+      expect(configError({ SESSION_IDLE_TIMEOUT: '0' }).message).toContain('SESSION_IDLE_TIMEOUT');
+      expect(configError({ SESSION_IDLE_TIMEOUT: 'soon' }).message).toContain('SESSION_IDLE_TIMEOUT');
     });
 
     it('refuses TRUST_PROXY=true, which would believe any client about its own address', () => {

@@ -75,10 +75,17 @@ const envSchema = z.object({
       return seconds > 0 && seconds <= MAX_TOKEN_TTL_SECONDS;
     }, 'must be seconds or a duration like 15m, 12h, 7d, at most 365d')
     .transform((value) => parseDurationSeconds(value) as number),
+  SESSION_IDLE_TIMEOUT: z
+    .string()
+    .default('1d')
+    .refine((value) => (parseDurationSeconds(value) ?? 0) > 0, 'must be seconds or a duration like 30m, 12h, 1d')
+    .transform((value) => parseDurationSeconds(value) as number),
   CORS_ORIGINS: commaList.default([]),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   SEND_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
+  LOGIN_FAILURES_PER_HOUR: z.coerce.number().int().min(0).default(10),
+  LOGIN_FAILURES_PER_DAY: z.coerce.number().int().min(0).default(100),
   PRESENCE_TTL: z.coerce.number().int().min(1).default(30),
   SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).default(10),
   STORE_TIMEOUT: z.coerce.number().int().min(100).default(5000),
@@ -100,14 +107,20 @@ export interface Config {
   redisUrl: string | undefined;
   jwtSecret: string;
   sessionSecret: string;
-  /** Lifetime of issued JWTs and of sessions, in seconds. */
+  /** Lifetime of issued JWTs and of sessions, in seconds: however active, a login ends then. */
   jwtTtlSeconds: number;
+  /** A session unused this long (no request with its cookie, no socket open with it) ends; at most jwtTtlSeconds. */
+  sessionIdleTimeoutSeconds: number;
   corsOrigins: string[];
   logLevel: string;
   /** Auth requests per minute per client address; 0 disables the limit. */
   authRateLimitPerMinute: number;
   /** Messages per second per user (REST and sockets together), with a burst allowance; 0 disables. */
   sendRateLimitPerSecond: number;
+  /** Failed logins of one account from one address per hour (forgotten on success); 0 disables. */
+  loginFailuresPerHour: number;
+  /** Failed logins of one account from any address per day; 0 disables. */
+  loginFailuresPerDay: number;
   /** Seconds a presence entry outlives its last heartbeat (a crashed instance's users go offline then). */
   presenceTtlSeconds: number;
   /** Seconds a graceful shutdown may take before connections are cut. */
@@ -188,10 +201,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: jwtSecret as string,
     sessionSecret: sessionSecret as string,
     jwtTtlSeconds: vars.JWT_TTL,
+    sessionIdleTimeoutSeconds: Math.min(vars.SESSION_IDLE_TIMEOUT, vars.JWT_TTL),
     corsOrigins: vars.CORS_ORIGINS,
     logLevel: vars.LOG_LEVEL,
     authRateLimitPerMinute: vars.AUTH_RATE_LIMIT,
     sendRateLimitPerSecond: vars.SEND_RATE_LIMIT,
+    loginFailuresPerHour: vars.LOGIN_FAILURES_PER_HOUR,
+    loginFailuresPerDay: vars.LOGIN_FAILURES_PER_DAY,
     presenceTtlSeconds: vars.PRESENCE_TTL,
     shutdownTimeoutSeconds: vars.SHUTDOWN_TIMEOUT,
     storeTimeoutMs: vars.STORE_TIMEOUT,

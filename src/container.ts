@@ -6,11 +6,13 @@ import {
   AuthEvents,
   createAuthRateLimit,
   createAuthService,
+  createLoginThrottle,
   createPasswordHasher,
   createRevocationPurge,
   createSessionMiddleware,
   createSessionStore,
   createTokenService,
+  sessionKeepAlive,
   type AuthService,
 } from './modules/auth/index.js';
 import { createChatService, createSendRateLimiter, MessageEvents, type ChatService } from './modules/chats/index.js';
@@ -68,6 +70,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   const authEvents = new AuthEvents();
   const presence = redis ? createRedisPresence(redis.main, config.presenceTtlSeconds * 1000) : createMemoryPresence();
   const readiness = new Readiness();
+  const sessionStore = createSessionStore(config.sessionIdleTimeoutSeconds, redis?.main);
   const revocationPurge = createRevocationPurge(store.revocations, logger.child({ component: 'auth' }));
   revocationPurge.start();
 
@@ -78,8 +81,8 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     redis,
     sessionMiddleware: createSessionMiddleware({
       secret: config.sessionSecret,
-      store: createSessionStore(config.jwtTtlSeconds, redis?.main),
-      ttlSeconds: config.jwtTtlSeconds,
+      store: sessionStore,
+      idleSeconds: config.sessionIdleTimeoutSeconds,
       secureCookie: config.isProduction,
     }),
     authRateLimit: createAuthRateLimit({ perMinute: config.authRateLimitPerMinute, redis: redis?.main }),
@@ -89,8 +92,14 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     auth: createAuthService({
       users: store.users,
       passwords,
+      loginThrottle: createLoginThrottle({
+        failuresPerAccountAndAddress: config.loginFailuresPerHour,
+        failuresPerAccount: config.loginFailuresPerDay,
+        redis: redis?.main,
+      }),
       revocations: store.revocations,
       tokens: createTokenService({ secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds }),
+      sessions: sessionKeepAlive(sessionStore, config.sessionIdleTimeoutSeconds),
       sessionTtlSeconds: config.jwtTtlSeconds,
       events: authEvents,
     }),

@@ -5,6 +5,10 @@ import type { RedisClient } from './redis-client.js';
 export interface RateLimiter {
   /** Counts one event for the key; throws rate_limited (429, with the seconds to wait) past the limit. */
   consume(key: string): Promise<void>;
+  /** Throws rate_limited when the key has used up its points (not counting a burst allowance), counting nothing. */
+  check(key: string): Promise<void>;
+  /** Forgets what the key has used (a login that succeeded, say). */
+  reset(key: string): Promise<void>;
 }
 
 export interface RateLimit {
@@ -36,21 +40,31 @@ function counter(keyPrefix: string, { points, windowSeconds }: RateLimit, redis:
   });
 }
 
+const rateLimited = (msBeforeNext: number) => errors.rateLimited(Math.max(1, Math.ceil(msBeforeNext / 1000)));
+
+const unlimited: RateLimiter = { consume: async () => {}, check: async () => {}, reset: async () => {} };
+
 /** The one rate-limiter factory: rate-limiter-flexible counters, in Redis or in memory. */
 export function createRateLimiter({ keyPrefix, points, windowSeconds, burst, redis }: RateLimiterOptions): RateLimiter {
-  if (points === 0) return { consume: async () => {} };
+  if (points === 0) return unlimited;
   const limiter = counter(keyPrefix, { points, windowSeconds }, redis);
-  const limited = burst ? new BurstyRateLimiter(limiter, counter(`${keyPrefix}:burst`, burst, redis)) : limiter;
+  const burstLimiter = burst ? counter(`${keyPrefix}:burst`, burst, redis) : undefined;
+  const limited = burstLimiter ? new BurstyRateLimiter(limiter, burstLimiter) : limiter;
   return {
     async consume(key) {
       try {
         await limited.consume(key);
       } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) {
-          throw errors.rateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
-        }
+        if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext);
         throw rejection;
       }
+    },
+    async check(key) {
+      const used = await limiter.get(key);
+      if (used !== null && used.consumedPoints >= points) throw rateLimited(used.msBeforeNext);
+    },
+    async reset(key) {
+      await Promise.all([limiter.delete(key), burstLimiter?.delete(key)]);
     },
   };
 }

@@ -3,6 +3,10 @@ export interface TokenClaims {
   userId: string;
   /** The token's jti: what logout revokes. */
   tokenId: string;
+  /** The session started by the same login (the `sid` claim): logging out with either ends both. */
+  sessionId?: string;
+  /** When it was issued (the `iat` claim, whole seconds): "log out everywhere" revokes what came before. */
+  issuedAt: Date;
   expiresAt: Date;
 }
 
@@ -12,6 +16,10 @@ export interface TokenClaims {
  */
 export interface Identity {
   userId: string;
+  /** Present when authenticated with a token. */
   token?: TokenClaims;
+  /** The session of the same login: the cookie's, or the one the token's `sid` names. */
   sessionId?: string;
+  /** Present when authenticated with the session cookie: when that session began. */
+  sessionStartedAt?: Date;
 }

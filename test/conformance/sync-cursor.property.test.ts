@@ -4,6 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createChatService, MessageEvents, type ChatService } from '../../src/modules/chats/index.js';
+import { createRateLimiter } from '../../src/redis/index.js';
 import type { Message } from '../../src/modules/chats/index.js';
 import type { Store } from '../../src/store/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
@@ -19,7 +20,7 @@ const USERS = 3;
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-const noLimit = { consume: async () => {} };
+const noLimit = createRateLimiter({ keyPrefix: 'unused', points: 0, windowSeconds: 1 });
 
 async function setUp(): Promise<{ stores: Store[]; services: ChatService[]; userIds: string[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-sync-prop-'));

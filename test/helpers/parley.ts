@@ -37,6 +37,8 @@ export async function startTestParley({ env = {}, dataDir, logs }: TestParleyOpt
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     AUTH_RATE_LIMIT: '0',
     SEND_RATE_LIMIT: '0',
+    LOGIN_FAILURES_PER_HOUR: '0',
+    LOGIN_FAILURES_PER_DAY: '0',
     ...env,
   });
   const running = await startParley(config, createLogger({ level: config.logLevel, pretty: false, destination: logs }));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, uniqueUsername } from '../helpers/http.js';
+import { registerUser, request, uniqueUsername } from '../helpers/http.js';
 import { startTestParley, type TestParley } from '../helpers/parley.js';
 
 describe('auth rate limit without Redis', () => {
@@ -71,6 +71,57 @@ describe('auth rate limit behind a proxy (TRUST_PROXY)', () => {
       const statuses = [];
       for (let i = 0; i < 5; i++) statuses.push((await loginFrom(parley.url, randomAddress())).status);
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await parley.dispose();
+    }
+  });
+});
+
+describe('failed logins per account', () => {
+  const attempt = (url: string, username: string, password: string, address: string) =>
+    request(url, 'POST', '/auth/login', { body: { username, password }, headers: { 'x-forwarded-for': address } });
+
+  it('makes one address wait after LOGIN_FAILURES_PER_HOUR failures at one account, while others (and other accounts) go on', async () => {
+    const parley = await startTestParley({ env: { LOGIN_FAILURES_PER_HOUR: '3', TRUST_PROXY: 'loopback' } });
+    try {
+      const victim = await registerUser(parley.url);
+      const bystander = await registerUser(parley.url);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await attempt(parley.url, victim.user.username, 'wrong guess!', '198.51.100.1')).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // Even the right password waits now, from that address; the answer says for how long.
+      const blocked = await attempt(parley.url, victim.user.username.toUpperCase(), victim.password, '198.51.100.1');
+      expect(blocked.status).toBe(429);
+      expect(blocked.body.error.retryAfter).toBeGreaterThan(0);
+      // The owner, from another address, and another account behind the same address, are not locked out.
+      expect((await attempt(parley.url, victim.user.username, victim.password, '198.51.100.2')).status).toBe(200);
+      expect((await attempt(parley.url, bystander.user.username, bystander.password, '198.51.100.1')).status).toBe(200);
+    } finally {
+      await parley.dispose();
+    }
+  });
+
+  it('forgets an address’s failures at an account once it logs in there', async () => {
+    const parley = await startTestParley({ env: { LOGIN_FAILURES_PER_HOUR: '3', TRUST_PROXY: 'loopback' } });
+    try {
+      const user = await registerUser(parley.url);
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 2; i++) expect((await attempt(parley.url, user.user.username, 'wrong guess!', '198.51.100.3')).status).toBe(401);
+        expect((await attempt(parley.url, user.user.username, user.password, '198.51.100.3')).status).toBe(200);
+      }
+    } finally {
+      await parley.dispose();
+    }
+  });
+
+  it('makes everyone wait after LOGIN_FAILURES_PER_DAY failures at one account from many addresses (a botnet)', async () => {
+    const parley = await startTestParley({ env: { LOGIN_FAILURES_PER_DAY: '5', TRUST_PROXY: 'loopback' } });
+    try {
+      const victim = await registerUser(parley.url);
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await attempt(parley.url, victim.user.username, 'wrong guess!', `203.0.113.${i + 1}`)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+      expect((await attempt(parley.url, victim.user.username, victim.password, '203.0.113.99')).status).toBe(429);
     } finally {
       await parley.dispose();
     }

@@ -14,7 +14,7 @@ afterAll(() => parley.dispose());
 describe('POST /auth/register', () => {
   it('creates the user, returns a token and sets an HttpOnly SameSite=Lax session cookie', async () => {
     const username = uniqueUsername('New.User-');
-    const response = await request(url, 'POST', '/auth/register', { body: { username, password: 'password123' } });
+    const response = await request(url, 'POST', '/auth/register', { body: { username, password: 'plum tree at noon' } });
     expect(response.status).toBe(201);
     expect(Object.keys(response.body.user).sort()).toEqual(['createdAt', 'id', 'username']);
     expect(response.body.user.username).toBe(username);
@@ -31,7 +31,7 @@ describe('POST /auth/register', () => {
     const username = uniqueUsername('Case');
     await registerUser(url, username);
     const response = await request(url, 'POST', '/auth/register', {
-      body: { username: username.toUpperCase(), password: 'password123' },
+      body: { username: username.toUpperCase(), password: 'plum tree at noon' },
     });
     expect(response.status).toBe(409);
     expect(response.body).toEqual({ error: { code: 'username_taken', message: expect.any(String) } });
@@ -129,7 +129,7 @@ describe('GET /auth/me', () => {
 });
 
 describe('POST /auth/logout', () => {
-  it('revokes the token it was called with, and only that one', async () => {
+  it('with the token, ends that login: its token and the session it started, and nothing of another login', async () => {
     const registered = await registerUser(url);
     const otherLogin = await request(url, 'POST', '/auth/login', {
       body: { username: registered.user.username, password: registered.password },
@@ -137,17 +137,22 @@ describe('POST /auth/logout', () => {
     const response = await request(url, 'POST', '/auth/logout', { token: registered.token });
     expect(response.status).toBe(204);
     expect((await request(url, 'GET', '/auth/me', { token: registered.token })).status).toBe(401);
+    expect((await request(url, 'GET', '/auth/me', { cookie: registered.cookie })).status).toBe(401);
     expect((await request(url, 'GET', '/auth/me', { token: otherLogin.body.token })).status).toBe(200);
-    expect((await request(url, 'GET', '/auth/me', { cookie: registered.cookie })).status).toBe(200);
+    expect((await request(url, 'GET', '/auth/me', { cookie: otherLogin.sessionCookie as string })).status).toBe(200);
   });
 
-  it('ends the session it was called with and clears the cookie', async () => {
+  it('with the cookie, ends that login: its session, clearing the cookie, and the token it came with', async () => {
     const registered = await registerUser(url);
+    const otherLogin = await request(url, 'POST', '/auth/login', {
+      body: { username: registered.user.username, password: registered.password },
+    });
     const response = await request(url, 'POST', '/auth/logout', { cookie: registered.cookie });
     expect(response.status).toBe(204);
     expect(response.headers.getSetCookie().join('\n')).toMatch(/connect\.sid=;/);
     expect((await request(url, 'GET', '/auth/me', { cookie: registered.cookie })).status).toBe(401);
-    expect((await request(url, 'GET', '/auth/me', { token: registered.token })).status).toBe(200);
+    expect((await request(url, 'GET', '/auth/me', { token: registered.token })).status).toBe(401);
+    expect((await request(url, 'GET', '/auth/me', { token: otherLogin.body.token })).status).toBe(200);
   });
 
   it('ends both when called with both', async () => {

@@ -161,19 +161,19 @@ describe('send_message', () => {
 });
 
 describe('logout', () => {
-  it('disconnects the sockets opened with the ended credentials, and only those', async () => {
+  it('disconnects the sockets opened with the ended login (its token and its cookie), and only those', async () => {
     const user: RegisteredUser = await registerUser(url);
     const second = await request(url, 'POST', '/auth/login', { body: { username: user.user.username, password: user.password } });
     const byToken = await open({ token: user.token });
-    const byOtherToken = await open({ token: second.body.token });
     const byCookie = await open({ cookie: user.cookie });
+    const byOtherToken = await open({ token: second.body.token });
+    const byOtherCookie = await open({ cookie: second.sessionCookie as string });
     await request(url, 'POST', '/auth/logout', { token: user.token });
-    await waitFor(() => !byToken.connected);
+    await waitFor(() => !byToken.connected && !byCookie.connected);
     expect(byOtherToken.connected).toBe(true);
-    expect(byCookie.connected).toBe(true);
-    await request(url, 'POST', '/auth/logout', { cookie: user.cookie });
-    await waitFor(() => !byCookie.connected);
-    expect(byOtherToken.connected).toBe(true);
+    expect(byOtherCookie.connected).toBe(true);
+    await request(url, 'POST', '/auth/logout', { cookie: second.sessionCookie as string });
+    await waitFor(() => !byOtherCookie.connected && !byOtherToken.connected);
   });
 });
 

@@ -146,7 +146,7 @@ describe('starting while Redis is down', () => {
       expect(down.body.checks.redis.status).toBe('error');
       // Registration answers with a token alone (no session without Redis), and the token works.
       const registered = await request(parley.url, 'POST', '/auth/register', {
-        body: { username: uniqueUsername(), password: 'password123' },
+        body: { username: uniqueUsername(), password: 'plum tree at noon' },
       });
       expect(registered.status).toBe(201);
       expect(registered.sessionCookie).toBeUndefined();

@@ -17,9 +17,10 @@ export interface AuthRoutesDeps {
  * With the session store away, login still answers with a token (no cookie): the token
  * works on its own, and a cookie is only a convenience for browsers.
  */
-async function startSessionIfPossible(req: Request, userId: string): Promise<void> {
-  await startSession(req, userId).catch((error: unknown) => {
+async function startSessionIfPossible(req: Request, userId: string): Promise<string | undefined> {
+  return startSession(req, userId).catch((error: unknown) => {
     req.log.warn({ err: error }, 'session not started; answering with the token only');
+    return undefined;
   });
 }
 
@@ -28,23 +29,23 @@ export function authRoutes({ auth, rateLimit, secureCookie }: AuthRoutesDeps): R
 
   // Auth events are logged at info, with the request id and never a password, token or session id.
   router.post('/register', rateLimit, async (req, res) => {
-    const result = await auth.register(parseInput(credentialsSchema, req.body));
-    req.log.info({ userId: result.user.id, username: result.user.username }, 'user registered');
-    await startSessionIfPossible(req, result.user.id);
-    res.status(201).json(result);
+    const user = await auth.register(parseInput(credentialsSchema, req.body));
+    req.log.info({ userId: user.id, username: user.username }, 'user registered');
+    const sessionId = await startSessionIfPossible(req, user.id);
+    res.status(201).json({ user, token: await auth.issueToken(user.id, sessionId) });
   });
 
   router.post('/login', rateLimit, async (req, res) => {
     const credentials = parseInput(credentialsSchema, req.body);
-    const result = await auth.login(credentials).catch((error: unknown) => {
+    const user = await auth.login(credentials, req.ip ?? 'unknown').catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'invalid_credentials') {
         req.log.info({ username: credentials.username, address: req.ip }, 'login failed');
       }
       throw error;
     });
-    req.log.info({ userId: result.user.id, address: req.ip }, 'login succeeded');
-    await startSessionIfPossible(req, result.user.id);
-    res.json(result);
+    req.log.info({ userId: user.id, address: req.ip }, 'login succeeded');
+    const sessionId = await startSessionIfPossible(req, user.id);
+    res.json({ user, token: await auth.issueToken(user.id, sessionId) });
   });
 
   router.get('/me', authenticate(auth), async (req, res) => {
@@ -55,8 +56,19 @@ export function authRoutes({ auth, rateLimit, secureCookie }: AuthRoutesDeps): R
     const identity = identityOf(req);
     await auth.logout(identity);
     req.log.info({ tokenId: identity.token?.tokenId, session: identity.sessionId !== undefined }, 'logged out');
-    if (identity.sessionId) {
+    if (identity.sessionId !== undefined && identity.sessionId === req.session?.id) {
       // The revocation above already refuses the session everywhere; removing it is tidying up.
+      await endSession(req).catch((error: unknown) => req.log.warn({ err: error }, 'session not destroyed'));
+      res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: secureCookie });
+    }
+    res.status(204).end();
+  });
+
+  router.post('/logout-all', authenticate(auth), async (req, res) => {
+    const { userId } = identityOf(req);
+    await auth.logoutEverywhere(userId);
+    req.log.info({ userId }, 'logged out everywhere');
+    if (req.session?.userId === userId) {
       await endSession(req).catch((error: unknown) => req.log.warn({ err: error }, 'session not destroyed'));
       res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: secureCookie });
     }

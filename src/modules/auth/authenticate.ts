@@ -3,6 +3,7 @@ import { errors } from '../../shared/errors.js';
 import type { Identity } from '../../shared/identity.js';
 import { setContextUser } from '../../shared/request-context.js';
 import type { AuthService } from './auth.service.js';
+import { sessionStartedAt } from './sessions/session-lifecycle.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -24,11 +25,11 @@ async function identify(auth: AuthService, req: Request): Promise<Identity> {
     if (!token) throw errors.unauthorized('Authorization header must be "Bearer <token>"');
     const identity = await auth.authenticateToken(token);
     // A session of the same user sent along is part of the credentials: logout ends it too.
-    if (req.session?.userId === identity.userId) identity.sessionId = req.sessionID;
+    if (identity.sessionId === undefined && req.session?.userId === identity.userId) identity.sessionId = req.sessionID;
     return identity;
   }
   const userId = req.session?.userId;
-  if (userId) return auth.authenticateSession(req.sessionID, userId);
+  if (userId) return auth.authenticateSession(req.sessionID, userId, sessionStartedAt(req));
   if (req.sessionStoreError) throw errors.sessionStoreUnavailable(req.sessionStoreError);
   throw errors.unauthorized();
 }

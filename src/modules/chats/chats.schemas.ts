@@ -1,17 +1,22 @@
 import { z } from 'zod';
 import { idSchema, limitSchema } from '../../shared/schemas.js';
+import { codePointLength, isBlankText, isWellFormedText } from '../../shared/text.js';
 
 export const MAX_MESSAGE_CHARACTERS = 4000;
 
-/** Counted in Unicode code points, so an emoji is one character. */
-const characterCount = (text: string) => [...text].length;
+const TOO_LONG = `must be at most ${MAX_MESSAGE_CHARACTERS} characters`;
 
-/** The text is kept exactly as sent: validated, never trimmed or rewritten. */
+/**
+ * The text is kept exactly as sent: validated, never trimmed or rewritten. So it must be
+ * well-formed (a lone surrogate would be stored as U+FFFD, not as sent), and it must show
+ * something: text of only whitespace and invisible characters (shared/text.ts) is empty.
+ * Its length is counted in Unicode code points, so an emoji is one character.
+ */
 export const messageTextSchema = z
   .string()
-  .max(MAX_MESSAGE_CHARACTERS * 2)
-  .refine((text) => text.trim().length > 0, 'must not be empty or only whitespace')
-  .refine((text) => characterCount(text) <= MAX_MESSAGE_CHARACTERS, `must be at most ${MAX_MESSAGE_CHARACTERS} characters`);
+  .refine((text) => codePointLength(text) <= MAX_MESSAGE_CHARACTERS, { message: TOO_LONG, abort: true })
+  .refine(isWellFormedText, { message: 'must be well-formed Unicode (no lone surrogate)', abort: true })
+  .refine((text) => !isBlankText(text), 'must not be empty or only whitespace or invisible characters');
 
 export const clientMsgIdSchema = z
   .string()

@@ -5,7 +5,7 @@ import { MemorySessionStore } from './memory-session-store.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function sessionData(userId: string, expires?: Date): SessionData {
-  return { userId, cookie: { originalMaxAge: expires ? expires.getTime() - Date.now() : null, expires } };
+  return { userId, createdAt: Date.now(), cookie: { originalMaxAge: expires ? expires.getTime() - Date.now() : null, expires } };
 }
 
 const inFuture = (ms = 60_000) => new Date(Date.now() + ms);

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import { errors } from '../../../shared/errors.js';
 
-/** A fresh session id at every login, so a session id planted before login is worthless. */
-export function startSession(req: Request, userId: string): Promise<void> {
+/** A fresh session id at every login, so a session id planted before login is worthless. Resolves with it. */
+export function startSession(req: Request, userId: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const fail = (cause: unknown) => {
       dropSession(req);
@@ -12,7 +12,8 @@ export function startSession(req: Request, userId: string): Promise<void> {
     req.session.regenerate((regenerateError) => {
       if (regenerateError) return fail(regenerateError);
       req.session.userId = userId;
-      req.session.save((saveError) => (saveError ? fail(saveError) : resolve()));
+      req.session.createdAt = Date.now();
+      req.session.save((saveError) => (saveError ? fail(saveError) : resolve(req.sessionID)));
     });
   });
 }
@@ -26,4 +27,10 @@ export function endSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => {
     req.session.destroy((error) => (error ? reject(errors.sessionStoreUnavailable(error)) : resolve()));
   });
+}
+
+/** When the request's session began, if it has one that knows (sessions made before 0.2 do not). */
+export function sessionStartedAt(req: Request): Date | undefined {
+  const createdAt = req.session?.createdAt;
+  return typeof createdAt === 'number' ? new Date(createdAt) : undefined;
 }

@@ -4,6 +4,8 @@ import session from 'express-session';
 declare module 'express-session' {
   interface SessionData {
     userId: string;
+    /** When the login began (ms since the epoch): the session ends JWT_TTL later, however active. */
+    createdAt: number;
   }
 }
 
@@ -22,7 +24,8 @@ export const SESSION_COOKIE = 'connect.sid';
 export interface SessionOptions {
   secret: string;
   store: session.Store;
-  ttlSeconds: number;
+  /** The idle timeout: the cookie (and the stored session) expire this long after the last request. */
+  idleSeconds: number;
   /** Secure cookies (HTTPS only); on in production. */
   secureCookie: boolean;
 }
@@ -32,14 +35,16 @@ export interface SessionOptions {
  * session (noting why), so Bearer-token requests and logins still work; a request that
  * needs its session is answered 503 session_store_unavailable by `authenticate`.
  */
-export function createSessionMiddleware({ secret, store, ttlSeconds, secureCookie }: SessionOptions): RequestHandler {
+export function createSessionMiddleware({ secret, store, idleSeconds, secureCookie }: SessionOptions): RequestHandler {
   const sessions = session({
     name: SESSION_COOKIE,
     secret,
     store,
     resave: false,
     saveUninitialized: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: ttlSeconds * 1000 },
+    // Rolling: every request with the cookie pushes its expiry (and the store's) idleSeconds further.
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: idleSeconds * 1000 },
   });
   return (req, res, next) => {
     sessions(req, res, (error?: unknown) => {

@@ -9,6 +9,7 @@ import type { Logger } from '../../../shared/logger.js';
 import { correlationId, runInContext, type RequestContext } from '../../../shared/request-context.js';
 import type { AuthService } from '../auth.service.js';
 import { originAllowed } from '../cross-site.js';
+import { sessionStartedAt } from '../sessions/session-lifecycle.js';
 
 export interface SocketAuthOptions {
   auth: AuthService;
@@ -37,7 +38,7 @@ async function identifySocket(socket: ParleySocket, { auth, allowedOrigins }: So
   if (!originAllowed(socket.handshake.headers.origin, socket.handshake.headers.host, allowedOrigins)) {
     throw errors.forbidden('Origin not allowed for cookie authentication');
   }
-  return auth.authenticateSession(req.sessionID, userId);
+  return auth.authenticateSession(req.sessionID, userId, sessionStartedAt(req));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sessionRoom, tokenRoom } from '../../../realtime/rooms.js';
+import { sessionRoom, tokenRoom, userRoom } from '../../../realtime/rooms.js';
 import type { ParleyIo } from '../../../realtime/types.js';
 import type { AuthEvents } from '../auth-events.js';
 
@@ -7,7 +7,8 @@ export function disconnectOnLogout(io: ParleyIo, events: AuthEvents): void {
   events.on('loggedOut', (identity) => {
     const rooms: string[] = [];
     if (identity.token) rooms.push(tokenRoom(identity.token.tokenId));
-    if (identity.sessionId) rooms.push(sessionRoom(identity.sessionId));
+    if (identity.sessionId) rooms.push(sessionRoom(identity.sessionId)); // the cookie's, or the token's login
     if (rooms.length > 0) io.in(rooms).disconnectSockets(true);
   });
+  events.on('loggedOutEverywhere', (userId) => io.in(userRoom(userId)).disconnectSockets(true));
 }

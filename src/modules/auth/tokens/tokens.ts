@@ -12,7 +12,8 @@ const AUDIENCE = 'parley-api';
 const TYPE = 'at+jwt';
 
 export interface TokenService {
-  issue(userId: string): Promise<string>;
+  /** A token for the user; `sessionId` ties it to the session started by the same login. */
+  issue(userId: string, sessionId?: string): Promise<string>;
   /** Checks signature, issuer and expiry; throws unauthorized otherwise. Revocation is checked by the caller. */
   verify(token: string): Promise<TokenClaims>;
 }
@@ -27,8 +28,8 @@ export function createTokenService({ secret, ttlSeconds }: { secret: string; ttl
   // Expiry is checked on every use; revocation is the caller's, on every use too.
   const verified = new LRUCache<string, TokenClaims>({ max: VERIFIED_TOKENS_CACHED });
   return {
-    async issue(userId) {
-      return new SignJWT({})
+    async issue(userId, sessionId) {
+      return new SignJWT(sessionId === undefined ? {} : { sid: sessionId })
         .setProtectedHeader({ alg: ALGORITHM, typ: TYPE })
         .setSubject(userId)
         .setJti(randomUUID())
@@ -47,8 +48,14 @@ export function createTokenService({ secret, ttlSeconds }: { secret: string; ttl
       }
       try {
         const { payload } = await jwtVerify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, typ: TYPE });
-        if (!payload.sub || !payload.jti || payload.exp === undefined) throw new Error('missing claims');
-        const claims = { userId: payload.sub, tokenId: payload.jti, expiresAt: new Date(payload.exp * 1000) };
+        if (!payload.sub || !payload.jti || payload.exp === undefined || payload.iat === undefined) throw new Error('missing claims');
+        const claims: TokenClaims = {
+          userId: payload.sub,
+          tokenId: payload.jti,
+          issuedAt: new Date(payload.iat * 1000),
+          expiresAt: new Date(payload.exp * 1000),
+        };
+        if (typeof payload['sid'] === 'string') claims.sessionId = payload['sid'];
         verified.set(token, claims);
         return claims;
       } catch {
