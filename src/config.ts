@@ -84,6 +84,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   SEND_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
+  READ_RATE_LIMIT: z.coerce.number().int().min(0).default(50),
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().min(0).default(20),
   LOGIN_FAILURES_PER_HOUR: z.coerce.number().int().min(0).default(10),
   LOGIN_FAILURES_PER_DAY: z.coerce.number().int().min(0).default(100),
   PRESENCE_TTL: z.coerce.number().int().min(1).default(30),
@@ -117,6 +119,10 @@ export interface Config {
   authRateLimitPerMinute: number;
   /** Messages per second per user (REST and sockets together), with a burst allowance; 0 disables. */
   sendRateLimitPerSecond: number;
+  /** Reads (history, sync, user search and lookup) per second per user, with a burst allowance; 0 disables. */
+  readRateLimitPerSecond: number;
+  /** Open sockets per user across every instance; a handshake past it is refused; 0 disables. */
+  maxSocketsPerUser: number;
   /** Failed logins of one account from one address per hour (forgotten on success); 0 disables. */
   loginFailuresPerHour: number;
   /** Failed logins of one account from any address per day; 0 disables. */
@@ -206,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: vars.LOG_LEVEL,
     authRateLimitPerMinute: vars.AUTH_RATE_LIMIT,
     sendRateLimitPerSecond: vars.SEND_RATE_LIMIT,
+    readRateLimitPerSecond: vars.READ_RATE_LIMIT,
+    maxSocketsPerUser: vars.MAX_SOCKETS_PER_USER,
     loginFailuresPerHour: vars.LOGIN_FAILURES_PER_HOUR,
     loginFailuresPerDay: vars.LOGIN_FAILURES_PER_DAY,
     presenceTtlSeconds: vars.PRESENCE_TTL,

@@ -15,11 +15,11 @@ import {
   sessionKeepAlive,
   type AuthService,
 } from './modules/auth/index.js';
-import { createChatService, createSendRateLimiter, MessageEvents, type ChatService } from './modules/chats/index.js';
+import { createChatService, MessageEvents, type ChatService } from './modules/chats/index.js';
 import { createHealthService, Readiness, type HealthProbe, type HealthService } from './modules/health/index.js';
 import { createMemoryPresence, createRedisPresence, type PresenceStore } from './modules/presence/index.js';
 import { createUsersService, type UsersService } from './modules/users/index.js';
-import { openRedisConnections, type RedisConnections } from './redis/index.js';
+import { createPerSecondLimiter, openRedisConnections, type RedisConnections } from './redis/index.js';
 import { InflightTracker } from './shared/inflight.js';
 import type { Logger } from './shared/logger.js';
 import { carryRequestContext } from './shared/request-context.js';
@@ -71,6 +71,9 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   const presence = redis ? createRedisPresence(redis.main, config.presenceTtlSeconds * 1000) : createMemoryPresence();
   const readiness = new Readiness();
   const sessionStore = createSessionStore(config.sessionIdleTimeoutSeconds, redis?.main);
+  // Per user, REST and sockets together.
+  const sendRateLimiter = createPerSecondLimiter({ keyPrefix: 'rl:send', perSecond: config.sendRateLimitPerSecond, redis: redis?.main });
+  const readRateLimiter = createPerSecondLimiter({ keyPrefix: 'rl:read', perSecond: config.readRateLimitPerSecond, redis: redis?.main });
   const revocationPurge = createRevocationPurge(store.revocations, logger.child({ component: 'auth' }));
   revocationPurge.start();
 
@@ -103,12 +106,13 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       sessionTtlSeconds: config.jwtTtlSeconds,
       events: authEvents,
     }),
-    users: createUsersService({ users: store.users, presence }),
+    users: createUsersService({ users: store.users, presence, readRateLimiter }),
     chats: createChatService({
       users: store.users,
       messages: store.messages,
       events: messageEvents,
-      sendRateLimiter: createSendRateLimiter({ perSecond: config.sendRateLimitPerSecond, redis: redis?.main }),
+      sendRateLimiter,
+      readRateLimiter,
       logger: logger.child({ component: 'chats' }),
     }),
     health: createHealthService({ probes: healthProbes(store, redis), readiness, logger: logger.child({ component: 'health' }) }),

@@ -5,7 +5,7 @@ import { Server } from 'socket.io';
 import type { Container } from './container.js';
 import { disconnectOnLogout, revalidateSockets, socketAuthentication, whenCookieSent } from './modules/auth/index.js';
 import { deliverMessages, registerChatSocketHandlers } from './modules/chats/index.js';
-import { trackPresence } from './modules/presence/index.js';
+import { limitSocketsPerUser, trackPresence } from './modules/presence/index.js';
 import { createRedisAdapter } from './realtime/redis-adapter.js';
 import type { ParleyIo } from './realtime/types.js';
 import type { PeriodicJob } from './shared/periodic-job.js';
@@ -43,6 +43,7 @@ function wireRealtime(io: ParleyIo, container: Container): PeriodicJob[] {
   // Handshakes with a token and no cookie skip express-session.
   io.engine.use(whenCookieSent(container.sessionMiddleware));
   io.use(socketAuthentication({ auth: container.auth, allowedOrigins: config.corsOrigins, logger: log }));
+  io.use(limitSocketsPerUser({ presence: container.presence, maxSocketsPerUser: config.maxSocketsPerUser, logger: log }));
   const registerChatHandlers = registerChatSocketHandlers({ chats: container.chats, logger: log, inflight: container.inflight });
   io.on('connection', (socket) => {
     log.debug({ socketId: socket.id, userId: socket.data.userId }, 'socket connected');

@@ -85,6 +85,8 @@ export function startParley(ctx: BenchContext, options: ServerOptions & { dataDi
       LOG_LEVEL: 'warn',
       AUTH_RATE_LIMIT: '0',
       SEND_RATE_LIMIT: '0',
+      READ_RATE_LIMIT: '0',
+      MAX_SOCKETS_PER_USER: '0',
     },
     stopGraceMs: 20_000,
   });

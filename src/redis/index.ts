@@ -1,3 +1,3 @@
 export type { RedisClient } from './redis-client.js';
 export { openRedisConnections, type RedisConnections } from './redis-connections.js';
-export { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+export { createPerSecondLimiter, createRateLimiter, type RateLimiter } from './rate-limiter.js';

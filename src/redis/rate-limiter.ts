@@ -68,3 +68,20 @@ export function createRateLimiter({ keyPrefix, points, windowSeconds, burst, red
     },
   };
 }
+
+const BURST_WINDOW_SECONDS = 10;
+
+/**
+ * perSecond events each second per key, plus a burst allowance of perSecond more every ten
+ * seconds (a user pasting a few lines at once, or a client paging through a sync, is not
+ * throttled). Used for sends (`rl:send`) and reads (`rl:read`) per user.
+ */
+export function createPerSecondLimiter({ keyPrefix, perSecond, redis }: { keyPrefix: string; perSecond: number; redis?: RedisClient | undefined }): RateLimiter {
+  return createRateLimiter({
+    keyPrefix,
+    points: perSecond,
+    windowSeconds: 1,
+    burst: { points: perSecond, windowSeconds: BURST_WINDOW_SECONDS },
+    redis,
+  });
+}

@@ -1,3 +1,6 @@
+import type { Request } from 'express';
+import { errors } from './errors.js';
+
 /** What a verified token says. */
 export interface TokenClaims {
   userId: string;
@@ -22,4 +25,20 @@ export interface Identity {
   sessionId?: string;
   /** Present when authenticated with the session cookie: when that session began. */
   sessionStartedAt?: Date;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by auth's `authenticate` middleware: who is calling and with which credentials. */
+      identity?: Identity;
+    }
+  }
+}
+
+/** The caller's identity inside a route mounted behind authentication (any module's routes). */
+export function identityOf(req: Request): Identity {
+  if (!req.identity) throw errors.unauthorized();
+  return req.identity;
 }

@@ -38,6 +38,7 @@ async function setUp(): Promise<{ stores: Store[]; services: ChatService[]; user
       messages: store.messages,
       events: new MessageEvents(),
       sendRateLimiter: noLimit,
+      readRateLimiter: noLimit,
       logger: silentLogger,
     }),
   );

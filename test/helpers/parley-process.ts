@@ -27,6 +27,7 @@ export async function spawnParley(env: Record<string, string>): Promise<ParleyPr
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
       AUTH_RATE_LIMIT: '0',
       SEND_RATE_LIMIT: '0',
+      READ_RATE_LIMIT: '0',
       LOGIN_FAILURES_PER_HOUR: '0',
       LOGIN_FAILURES_PER_DAY: '0',
       ...env,

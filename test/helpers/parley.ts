@@ -37,6 +37,7 @@ export async function startTestParley({ env = {}, dataDir, logs }: TestParleyOpt
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     AUTH_RATE_LIMIT: '0',
     SEND_RATE_LIMIT: '0',
+    READ_RATE_LIMIT: '0',
     LOGIN_FAILURES_PER_HOUR: '0',
     LOGIN_FAILURES_PER_DAY: '0',
     ...env,

@@ -5,16 +5,6 @@ import { setContextUser } from '../../shared/request-context.js';
 import type { AuthService } from './auth.service.js';
 import { sessionStartedAt } from './sessions/session-lifecycle.js';
 
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    interface Request {
-      /** Set by `authenticate`: who is calling and with which credentials. */
-      identity?: Identity;
-    }
-  }
-}
-
 const bearerPattern = /^Bearer\s+(\S+)$/i;
 
 /** The Bearer token when sent (and then it alone decides), else the session cookie. */
@@ -43,8 +33,3 @@ export function authenticate(auth: AuthService): RequestHandler {
   };
 }
 
-/** The caller's identity inside a route mounted behind `authenticate`. */
-export function identityOf(req: Request): Identity {
-  if (!req.identity) throw errors.unauthorized();
-  return req.identity;
-}

@@ -2,7 +2,7 @@ export { createAuthRateLimit } from './auth-rate-limit.js';
 export { AuthEvents } from './auth-events.js';
 export { authRoutes } from './auth.routes.js';
 export { createAuthService, type AuthService } from './auth.service.js';
-export { authenticate, identityOf } from './authenticate.js';
+export { authenticate } from './authenticate.js';
 export { refuseCrossSiteRequests } from './cross-site.js';
 export { createLoginThrottle } from './credentials/login-throttle.js';
 export { createPasswordHasher, type PasswordHasher } from './credentials/password-hasher.js';

@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { errors } from '../../shared/errors.js';
 import { parseInput } from '../../shared/validate.js';
-import { identityOf } from '../auth/index.js';
+import { identityOf } from '../../shared/identity.js';
 import {
   conversationParamsSchema,
   historyQuerySchema,

@@ -14,6 +14,8 @@ export interface ChatServiceDeps {
   messages: MessageRepository;
   events: MessageEvents;
   sendRateLimiter: RateLimiter;
+  /** Counts history pages and syncs per user. */
+  readRateLimiter: RateLimiter;
   logger: Logger;
 }
 
@@ -45,7 +47,7 @@ export interface HistoryQuery {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService({ users, messages, events, sendRateLimiter, logger }: ChatServiceDeps) {
+export function createChatService({ users, messages, events, sendRateLimiter, readRateLimiter, logger }: ChatServiceDeps) {
   // Users are never deleted, so a user seen once exists for good: no store read per send.
   const knownUsers = new LRUCache<string, true>({ max: 100_000 });
 
@@ -74,6 +76,7 @@ export function createChatService({ users, messages, events, sendRateLimiter, lo
 
   /** One page of a conversation, oldest first; nextCursor fetches the page before it. */
   async function getHistory({ userId, withUserId, limit, before }: HistoryQuery): Promise<HistoryPage> {
+    await readRateLimiter.consume(userId);
     const beforeSeq = before === undefined ? undefined : decodeHistoryCursor(before);
     if (!knownUsers.has(withUserId)) await requireUser(withUserId);
     const newestFirst = await messages.listConversationNewestFirst(directConversationId(userId, withUserId), {
@@ -91,6 +94,7 @@ export function createChatService({ users, messages, events, sendRateLimiter, lo
    * commit order in both stores, so nothing committed later can land behind a cursor.
    */
   async function sync(userId: string, { since, limit }: SyncQuery): Promise<SyncPage> {
+    await readRateLimiter.consume(userId);
     const afterSeq = since === undefined ? 0 : decodeSyncCursor(since);
     const rows = await messages.listForUserAfter(userId, { afterSeq, limit: limit + 1 });
     const page = rows.slice(0, limit);

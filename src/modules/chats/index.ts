@@ -12,4 +12,3 @@ export type {
   StoredMessage,
   SyncPageQuery,
 } from './messages.repository.js';
-export { createSendRateLimiter } from './send-rate-limit.js';

@@ -17,6 +17,9 @@ export function createMemoryPresence(): PresenceStore {
     async isOnline(userId) {
       return (socketsByUser.get(userId)?.size ?? 0) > 0;
     },
+    async countSockets(userId) {
+      return socketsByUser.get(userId)?.size ?? 0;
+    },
     async refresh() {},
   };
 }

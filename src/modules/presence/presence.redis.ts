@@ -22,6 +22,9 @@ export function createRedisPresence(redis: RedisClient, ttlMs: number): Presence
     async isOnline(userId) {
       return (await redis.zCount(presenceKey(userId), Date.now(), '+inf')) > 0;
     },
+    async countSockets(userId) {
+      return redis.zCount(presenceKey(userId), Date.now(), '+inf');
+    },
     async refresh(entries) {
       const batch = redis.multi();
       const now = Date.now();

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { ExtendedError } from 'socket.io';
-import type { ConnectErrorData } from '../../../protocol/events.js';
+import { connectError } from '../../../realtime/connect-error.js';
 import { sessionRoom, tokenRoom, userRoom } from '../../../realtime/rooms.js';
 import type { ParleySocket } from '../../../realtime/types.js';
 import { errors, toPublicError } from '../../../shared/errors.js';
@@ -16,10 +16,6 @@ export interface SocketAuthOptions {
   /** Browser origins allowed to open a cookie-authenticated socket (CORS_ORIGINS). */
   allowedOrigins: string[];
   logger: Logger;
-}
-
-function connectError(data: ConnectErrorData): ExtendedError {
-  return Object.assign(new Error(data.message), { data });
 }
 
 async function identifySocket(socket: ParleySocket, { auth, allowedOrigins }: SocketAuthOptions): Promise<Identity> {
