@@ -12,6 +12,16 @@ import { boundToRequest } from './shared/logger.js';
 import { redactUrl } from './shared/redact-url.js';
 import { requestContext } from './shared/request-context.js';
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * body-parser would decode invalid UTF-8 as U+FFFD: the text stored would not be the one sent,
+ * and two different passwords would be one. Refused instead (400 invalid_json).
+ */
+function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
+  if (/^utf-?8$/i.test(encoding)) utf8.decode(body);
+}
+
 /** Builds the Express app. It never listens: server.ts does. */
 export function createApp(container: Container): Express {
   const { config, logger } = container;
@@ -47,8 +57,13 @@ export function createApp(container: Container): Express {
     }),
   );
   app.use(helmet());
+  // Answers hold private data (messages, who is online): no cache, shared or the browser's, keeps them.
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(cors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true }));
-  app.use(express.json({ limit: config.bodyLimit }));
+  app.use(express.json({ limit: config.bodyLimit, verify: refuseInvalidUtf8 }));
   // Health first: it needs no session, and answers even while the session store is away.
   app.use('/health', healthRoutes({ health: container.health }));
   // Only /auth creates sessions (login); elsewhere only a request with a cookie has one to load.

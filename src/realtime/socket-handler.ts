@@ -54,9 +54,10 @@ export function socketHandler<Schema extends z.ZodType, Result extends object>({
 
   return (socket: ParleySocket) =>
     (...args: unknown[]): Promise<void> => {
-      // A client may emit an ack callback with no payload at all.
-      const [payload, ack] = typeof args[0] === 'function' ? [undefined, args[0]] : args;
+      // Socket.IO hands the ack callback over last, whatever came before it (nothing, or extra arguments).
+      const ack = args.at(-1);
       const reply = typeof ack === 'function' ? (ack as Reply) : undefined;
+      const payload = typeof args[0] === 'function' ? undefined : args[0];
       const context = { requestId: correlationId(requestIdOf(payload)), userId: socket.data.userId, socketId: socket.id };
       return runInContext(context, () => run(socket, payload, reply, context));
     };

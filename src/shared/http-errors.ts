@@ -10,7 +10,7 @@ interface BodyParserError {
 function translateBodyParserError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   const { type, status } = (error ?? {}) as BodyParserError;
-  if (type === 'entity.parse.failed') return errors.invalidJson();
+  if (type === 'entity.parse.failed' || type === 'entity.verify.failed') return errors.invalidJson(); // verify: not UTF-8
   if (type === 'entity.too.large') return errors.payloadTooLarge();
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return errors.unsupportedMediaType();
   if (typeof status === 'number' && status >= 400 && status < 500) return errors.badRequest(status);

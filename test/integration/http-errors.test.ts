@@ -51,6 +51,16 @@ describe('errors are JSON in one shape', () => {
   });
 });
 
+describe('caching', () => {
+  it('tells every cache to keep no answer (they hold private data), errors included', async () => {
+    const registered = await registerUser(url);
+    const me = await request(url, 'GET', '/auth/me', { token: registered.token });
+    const missing = await request(url, 'GET', '/no/route');
+    expect(me.headers.get('cache-control')).toBe('no-store');
+    expect(missing.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
 describe('X-Request-Id', () => {
   it('is generated when the caller sends none', async () => {
     const response = await request(url, 'GET', '/health/live');

@@ -205,3 +205,47 @@ describe('passwords', () => {
     expect(login.body.user.username).toBe(username);
   });
 });
+
+describe('bodies that are not UTF-8', () => {
+  it('are refused with 400 invalid_json, storing nothing, instead of being read with U+FFFD in place of the bad bytes', async () => {
+    const parley = await startTestParley();
+    try {
+      const alice = await registerUser(parley.url);
+      const bob = await registerUser(parley.url);
+      const body = Buffer.concat([Buffer.from(`{"receiverId":"${bob.user.id}","message":"hi `), Buffer.from([0xff]), Buffer.from('"}')]);
+      const response = await fetch(`${parley.url}/chats/${alice.user.id}/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: { code: 'invalid_json', message: expect.any(String) } });
+      const history = await request(parley.url, 'GET', `/chats/${alice.user.id}/with/${bob.user.id}`, { token: alice.token });
+      expect(history.body.messages).toEqual([]);
+    } finally {
+      await parley.dispose();
+    }
+  });
+});
+
+describe('socket events with extra arguments', () => {
+  it('are still acknowledged: the ack is the last argument, whatever comes between', async () => {
+    const parley = await startTestParley();
+    try {
+      const alice = await registerUser(parley.url);
+      const bob = await registerUser(parley.url);
+      const socket = await connectSocket(parley.url, { token: alice.token });
+      try {
+        const emit = socket.emit as (...args: unknown[]) => void;
+        const sent = await new Promise((resolve) => emit.call(socket, 'send_message', { receiverId: bob.user.id, message: 'hi' }, 'extra', 42, resolve));
+        expect(sent).toMatchObject({ ok: true, message: { message: 'hi' } });
+        const refused = await new Promise((resolve) => emit.call(socket, 'send_message', { receiverId: bob.user.id }, 'extra', resolve));
+        expect(refused).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await parley.dispose();
+    }
+  });
+});

@@ -143,6 +143,22 @@ describe('token service', () => {
     await expectUnauthorized(service.verify(await craft({ typ: null })));
   });
 
+  it('rejects a well-signed token whose claims have the wrong types, or an expiry past any date', async () => {
+    const signed = (claims: Record<string, unknown>) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+        .setIssuer('parley')
+        .setAudience('parley-api')
+        .setIssuedAt()
+        .setJti('jti-1')
+        .setExpirationTime('1h')
+        .sign(key);
+    await expectUnauthorized(service.verify(await signed({ sub: ['user-1'] })));
+    await expectUnauthorized(service.verify(await signed({ sub: { id: 'user-1' } })));
+    await expectUnauthorized(service.verify(await signed({ sub: 'user-1', sid: 42 })));
+    await expectUnauthorized(service.verify(await craft({ exp: 1e300 })));
+  });
+
   it('rejects a token without subject, token id or expiry', async () => {
     await expectUnauthorized(service.verify(await craft({ sub: null })));
     await expectUnauthorized(service.verify(await craft({ jti: null })));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
 import { errors } from '../../../shared/errors.js';
 import type { TokenClaims } from '../../../shared/identity.js';
 
@@ -10,6 +11,22 @@ const ISSUER = 'parley';
 const AUDIENCE = 'parley-api';
 /** RFC 9068's type for access tokens: a JWT of another kind signed with the same key is refused. */
 const TYPE = 'at+jwt';
+
+/** The latest instant a Date can hold, in seconds: a later `exp` would be an invalid Date. */
+const MAX_SECONDS = 8.64e12;
+
+/**
+ * The claims Parley reads, checked for their types after the signature: a token signed with the
+ * right key but shaped otherwise (an array or an object as `sub`, an `exp` past any date) is
+ * refused like a forged one, never half-used.
+ */
+const claimsSchema = z.object({
+  sub: z.string().min(1).max(64),
+  jti: z.string().min(1).max(128),
+  iat: z.number().int().min(0).max(MAX_SECONDS),
+  exp: z.number().int().min(0).max(MAX_SECONDS),
+  sid: z.string().min(1).max(128).optional(),
+});
 
 export interface TokenService {
   /** A token for the user; `sessionId` ties it to the session started by the same login. */
@@ -48,14 +65,9 @@ export function createTokenService({ secret, ttlSeconds }: { secret: string; ttl
       }
       try {
         const { payload } = await jwtVerify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, typ: TYPE });
-        if (!payload.sub || !payload.jti || payload.exp === undefined || payload.iat === undefined) throw new Error('missing claims');
-        const claims: TokenClaims = {
-          userId: payload.sub,
-          tokenId: payload.jti,
-          issuedAt: new Date(payload.iat * 1000),
-          expiresAt: new Date(payload.exp * 1000),
-        };
-        if (typeof payload['sid'] === 'string') claims.sessionId = payload['sid'];
+        const { sub, jti, iat, exp, sid } = claimsSchema.parse(payload);
+        const claims: TokenClaims = { userId: sub, tokenId: jti, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) };
+        if (sid !== undefined) claims.sessionId = sid;
         verified.set(token, claims);
         return claims;
       } catch {
