@@ -42,8 +42,9 @@ export function socketHandler<Schema extends z.ZodType, Result extends object>({
     } catch (thrown) {
       const { status, body } = toPublicError(thrown);
       const line = { ...context, err: thrown, code: body.code };
+      // As for REST answers: 5xx at error, refusals (validation, limits, authorization) at info.
       if (status >= 500) logger.error(line, 'socket event failed');
-      else logger.debug(line, 'socket event rejected');
+      else logger.info(line, 'socket event rejected');
       const failure: AckFailure = { ok: false, error: body };
       onFailure?.(socket, payload, body);
       reply?.(failure);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, request } from '../helpers/http.js';
 import { logSink, occurrences } from '../helpers/log-sink.js';
 import { startTestParley, type TestParley } from '../helpers/parley.js';
+import { connectSocket, refusal, sendMessage } from '../helpers/socket.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // A file of its own: at info the request context is not carried (nothing below the edges logs
@@ -76,5 +77,24 @@ describe('structured logs at LOG_LEVEL=info', () => {
     const line = sink.lines.find((entry) => entry['requestId'] === 'query-token');
     expect(line).toMatchObject({ res: { statusCode: 401 }, req: { url: '/sync?since=czE6MA&token=[redacted]' } });
     expect(sink.raw.join('\n')).not.toContain('top.secret');
+  });
+
+  it('logs refused socket handshakes and refused socket events at info, with their ids', async () => {
+    const registered = await registerUser(parley.url);
+    await refusal(parley.url, { token: 'not-a-token' });
+    const socket = await connectSocket(parley.url, { token: registered.token });
+    try {
+      await sendMessage(socket, { receiverId: 'nobody', message: '', requestId: 'bad-send-1' });
+      await waitFor(() => sink.lines.some((line) => line['msg'] === 'socket event rejected' && line['requestId'] === 'bad-send-1'));
+      expect(sink.lines.find((line) => line['msg'] === 'socket event rejected')).toMatchObject({
+        level: 30,
+        code: 'validation_failed',
+        userId: registered.user.id,
+        socketId: socket.id,
+      });
+      expect(sink.lines.find((line) => line['msg'] === 'socket refused')).toMatchObject({ level: 30, code: 'unauthorized', requestId: expect.any(String) });
+    } finally {
+      socket.close();
+    }
   });
 });

@@ -27,7 +27,7 @@ export function limitSocketsPerUser({ presence, maxSocketsPerUser, logger }: Con
     });
     if (open < maxSocketsPerUser) return next();
     const { body } = toPublicError(errors.tooManyConnections(maxSocketsPerUser));
-    logger.debug({ userId: socket.data.userId, open }, 'socket refused: too many connections');
+    logger.info({ userId: socket.data.userId, open }, 'socket refused: too many connections');
     next(connectError(body));
   };
 }

@@ -54,8 +54,9 @@ export function socketAuthentication(options: SocketAuthOptions) {
     } catch (thrown) {
       const { status, body } = toPublicError(thrown);
       const line = { ...context, err: thrown, code: body.code };
+      // A refused handshake is an authentication failure, logged like a refused REST request (info).
       if (status >= 500) options.logger.error(line, 'socket authentication failed');
-      else options.logger.debug(line, 'socket refused');
+      else options.logger.info(line, 'socket refused');
       next(connectError(body));
     }
   }
