@@ -93,6 +93,23 @@ describe('two instances, one Redis, one store', () => {
     expect((await request(b.url, 'GET', '/auth/me', { cookie: user.cookie })).status).toBe(401);
   });
 
+  it('ends every login of a user and closes every socket of the user on both instances when they log out everywhere', async () => {
+    const user = await registerUser(a.url);
+    const secondLogin = await request(b.url, 'POST', '/auth/login', { body: { username: user.user.username, password: user.password } });
+    const sockets = [
+      await open(a.url, { token: user.token }),
+      await open(b.url, { token: secondLogin.body.token }),
+      await open(b.url, { cookie: user.cookie }),
+    ];
+    const response = await request(b.url, 'POST', '/auth/logout-all', { token: secondLogin.body.token });
+    expect(response.status).toBe(204);
+    await waitFor(() => sockets.every((socket) => !socket.connected));
+    for (const url of [a.url, b.url]) {
+      expect((await request(url, 'GET', '/auth/me', { token: user.token })).status).toBe(401);
+      expect((await request(url, 'GET', '/auth/me', { cookie: user.cookie })).status).toBe(401);
+    }
+  });
+
   it('shows presence from both instances', async () => {
     const viewer = await registerUser(a.url);
     const user = await registerUser(a.url);
