@@ -1,36 +1,25 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerUser, request } from '../helpers/http.js';
-import { startTestParley, type TestParley } from '../helpers/parley.js';
-import { connectSocket, refusal, type ClientSocket } from '../helpers/socket.js';
+import { perTestInstances } from '../helpers/per-test.js';
+import { refusal } from '../helpers/socket.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const running: TestParley[] = [];
-const sockets: ClientSocket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await Promise.all(running.splice(0).map((parley) => parley.dispose()));
-});
-
-async function parleyWith(env: Record<string, string>): Promise<TestParley> {
-  const parley = await startTestParley({ env });
-  running.push(parley);
-  return parley;
-}
+const { parleyWith, open } = perTestInstances();
 
 describe('MAX_SOCKETS_PER_USER', () => {
   it('refuses a handshake past the limit with connect_error too_many_connections, per user', async () => {
     const parley = await parleyWith({ MAX_SOCKETS_PER_USER: '2' });
     const alice = await registerUser(parley.url);
     const bob = await registerUser(parley.url);
-    const first = await connectSocket(parley.url, { token: alice.token });
-    sockets.push(first, await connectSocket(parley.url, { token: alice.token }));
+    const first = await open(parley.url, { token: alice.token });
+    await open(parley.url, { token: alice.token });
     const refused = await refusal(parley.url, { cookie: alice.cookie });
     expect(refused.data).toEqual({ code: 'too_many_connections', message: refused.message });
     expect(refused.message).toMatch(/At most 2 sockets/);
-    sockets.push(await connectSocket(parley.url, { token: bob.token })); // another user is not counted
+    await open(parley.url, { token: bob.token }); // another user is not counted
     first.close();
     await waitFor(async () => (await parley.container.presence.countSockets(alice.user.id)) === 1);
-    sockets.push(await connectSocket(parley.url, { token: alice.token }));
+    await open(parley.url, { token: alice.token });
   });
 });
 
@@ -50,8 +39,7 @@ describe('READ_RATE_LIMIT', () => {
     const limited = await reads[1]!();
     expect(limited.status).toBe(429);
     expect(limited.body.error).toEqual({ code: 'rate_limited', message: expect.any(String), retryAfter: expect.any(Number) });
-    const socket = await connectSocket(parley.url, { token: alice.token });
-    sockets.push(socket);
+    const socket = await open(parley.url, { token: alice.token });
     const ack = await socket.emitWithAck('sync', {});
     expect(ack).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     expect((await request(parley.url, 'GET', '/sync', { token: bob.token })).status).toBe(200); // bob has his own

@@ -1,28 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerUser, request } from '../helpers/http.js';
-import { startTestParley, type TestParley } from '../helpers/parley.js';
-import { connectSocket, type ClientSocket } from '../helpers/socket.js';
+import { perTestInstances } from '../helpers/per-test.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const running: TestParley[] = [];
-const sockets: ClientSocket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.close();
-  await Promise.all(running.splice(0).map((parley) => parley.dispose()));
-});
-
-async function parleyWith(env: Record<string, string>): Promise<TestParley> {
-  const parley = await startTestParley({ env });
-  running.push(parley);
-  return parley;
-}
-
-async function open(url: string, options: { token?: string; cookie?: string }): Promise<ClientSocket> {
-  const socket = await connectSocket(url, options);
-  sockets.push(socket);
-  return socket;
-}
+const { parleyWith, open } = perTestInstances();
 
 const status = async (url: string, credentials: { token?: string; cookie?: string }) =>
   (await request(url, 'GET', '/auth/me', credentials)).status;
