@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       sessionSecret: expect.any(String),
       jwtTtlSeconds: 7 * 24 * 3600,
       sessionIdleTimeoutSeconds: 86_400,
+      redisCommandTimeoutMs: 1000,
       readRateLimitPerSecond: 50,
       maxSocketsPerUser: 20,
       loginFailuresPerHour: 10,

@@ -65,6 +65,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   MONGODB_URI: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  REDIS_COMMAND_TIMEOUT: z.coerce.number().int().min(10).default(1000),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_TTL: z
@@ -107,6 +108,8 @@ export interface Config {
   dataDir: string;
   mongodbUri: string | undefined;
   redisUrl: string | undefined;
+  /** Milliseconds a Redis command may wait for its answer before it fails (and Parley degrades as without Redis). */
+  redisCommandTimeoutMs: number;
   jwtSecret: string;
   sessionSecret: string;
   /** Lifetime of issued JWTs and of sessions, in seconds: however active, a login ends then. */
@@ -204,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     mongodbUri: vars.MONGODB_URI,
     redisUrl: vars.REDIS_URL,
+    redisCommandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT,
     jwtSecret: jwtSecret as string,
     sessionSecret: sessionSecret as string,
     jwtTtlSeconds: vars.JWT_TTL,

@@ -63,7 +63,9 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     timeoutMs: config.storeTimeoutMs,
     logger,
   });
-  const redis = config.redisUrl ? await openRedisConnections({ url: config.redisUrl, logger }) : undefined;
+  const redis = config.redisUrl
+    ? await openRedisConnections({ url: config.redisUrl, logger, commandTimeoutMs: config.redisCommandTimeoutMs })
+    : undefined;
   // Hashing threads share the machine's cores with the event loop: one per core but one.
   const passwords = createPasswordHasher({ threads: os.availableParallelism() - 1 });
   const messageEvents = new MessageEvents();

@@ -1,10 +1,22 @@
 import { createClient } from 'redis';
 import type { Logger } from '../shared/logger.js';
 
-function createRetryingClient(url: string, offlineQueue: boolean) {
+/**
+ * A Redis that is there but does not answer (paused, a partition) must fail commands like one
+ * that is gone, so that every caller degrades the same way. node-redis's command `timeout` only
+ * covers the wait to be written, not the wait for the answer, so the deadline is the socket's:
+ * a connection that receives nothing for `answerDeadlineMs` is closed (its pending commands
+ * fail, the client reconnects), and a PING every third of it keeps a healthy idle one alive.
+ */
+function createRetryingClient(url: string, offlineQueue: boolean, answerDeadlineMs: number) {
   return createClient({
     url,
-    socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000), connectTimeout: 3000 },
+    socket: {
+      reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000),
+      connectTimeout: Math.max(answerDeadlineMs, 1000),
+      socketTimeout: answerDeadlineMs,
+    },
+    pingInterval: Math.max(1, Math.floor(answerDeadlineMs / 3)),
     disableOfflineQueue: !offlineQueue,
     commandsQueueMaxLength: 10_000,
   });
@@ -23,15 +35,17 @@ export interface RedisClientOptions {
    * on, so subscriptions made while Redis is away take effect when it returns.
    */
   offlineQueue?: boolean;
+  /** Milliseconds a connection may go without hearing from Redis before it is dropped (its commands fail). */
+  answerDeadlineMs: number;
 }
 
 /**
  * A node-redis client that retries for ever with capped backoff and only logs connection
  * errors: Redis being away degrades Parley, it never stops it.
  */
-export function createRedisClient({ url, logger, role, offlineQueue = false }: RedisClientOptions): RedisClient {
+export function createRedisClient({ url, logger, role, offlineQueue = false, answerDeadlineMs }: RedisClientOptions): RedisClient {
   const log = logger.child({ component: 'redis', role });
-  const client = createRetryingClient(url, offlineQueue);
+  const client = createRetryingClient(url, offlineQueue, answerDeadlineMs);
   let wasReady = false;
   client.on('error', (error: Error) => {
     if (wasReady) log.warn({ err: error }, 'redis connection error');

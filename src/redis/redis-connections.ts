@@ -16,6 +16,8 @@ export interface RedisConnections {
 export interface RedisConnectionOptions {
   url: string;
   logger: Logger;
+  /** Milliseconds a connection may go without an answer before it is dropped and its commands fail. */
+  commandTimeoutMs: number;
   /** How long start-up waits for Redis before going on without it (clients keep retrying). Default 5000 ms. */
   connectWaitMs?: number;
 }
@@ -36,11 +38,12 @@ async function closeClient(client: RedisClient): Promise<void> {
  * Opens the three connections and waits a little for them: Redis being away at start-up
  * degrades Parley (see docs/architecture.md), it never stops it.
  */
-export async function openRedisConnections({ url, logger, connectWaitMs = 5000 }: RedisConnectionOptions): Promise<RedisConnections> {
+export async function openRedisConnections({ url, logger, commandTimeoutMs, connectWaitMs = 5000 }: RedisConnectionOptions): Promise<RedisConnections> {
   const clients = {
-    main: createRedisClient({ url, logger, role: 'main' }),
-    pub: createRedisClient({ url, logger, role: 'pub' }),
-    sub: createRedisClient({ url, logger, role: 'sub', offlineQueue: true }),
+    main: createRedisClient({ url, logger, role: 'main', answerDeadlineMs: commandTimeoutMs }),
+    pub: createRedisClient({ url, logger, role: 'pub', answerDeadlineMs: commandTimeoutMs }),
+    // Its subscriptions are sent again when it reconnects, so a dropped subscriber loses nothing it had.
+    sub: createRedisClient({ url, logger, role: 'sub', offlineQueue: true, answerDeadlineMs: commandTimeoutMs }),
   };
   await Promise.all(Object.values(clients).map((client) => connectRedis(client, logger, connectWaitMs)));
   return {

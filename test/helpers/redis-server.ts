@@ -12,6 +12,10 @@ export interface TestRedis {
   url: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections open and answers nothing (a fork, a failover, a pause). */
+  freeze(): void;
+  /** SIGCONT: it answers again, from where it was. */
+  thaw(): void;
   restart(): Promise<void>;
   /** Stops the server for good and removes its folder. */
   dispose(): Promise<void>;
@@ -69,6 +73,12 @@ export async function startTestRedis(): Promise<TestRedis> {
     start,
     async stop() {
       await stop();
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
     },
     async restart() {
       await stop();
