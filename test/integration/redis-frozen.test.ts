@@ -3,6 +3,7 @@ import { registerUser, request, type RegisteredUser } from '../helpers/http.js';
 import { startTestParley, type TestParley } from '../helpers/parley.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 import { connectSocket, sendMessage, type ClientSocket } from '../helpers/socket.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /*
@@ -86,5 +87,44 @@ describe('Redis frozen (SIGSTOP)', () => {
     await waitFor(async () => (await request(parley.url, 'GET', '/auth/me', { cookie: alice.cookie })).status === 200);
     await waitFor(async () => (await request(parley.url, 'GET', '/health')).status === 200);
     await waitFor(async () => (await request(parley.url, 'GET', `/users/${alice.user.id}`, { token: bob.token })).body.user.online === true);
+  });
+});
+
+describe('Redis cut off by a network partition (packets dropped, connections left open)', () => {
+  let redis: TestRedis;
+  let proxy: TcpProxy;
+  let parley: TestParley;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    proxy = await startTcpProxy(redis.port);
+    parley = await startTestParley({
+      env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_COMMAND_TIMEOUT: String(DEADLINE_MS), SEND_RATE_LIMIT: '50' },
+    });
+  });
+  afterAll(async () => {
+    await parley?.dispose();
+    await proxy?.close();
+    await redis?.dispose();
+  });
+
+  it('answers within a bounded time as without Redis, and recovers when the network heals', async () => {
+    const alice = await registerUser(parley.url);
+    const bob = await registerUser(parley.url);
+    proxy.partition();
+    const send = await timed(() =>
+      request(parley.url, 'POST', `/chats/${alice.user.id}/send`, { token: alice.token, body: { receiverId: bob.user.id, message: 'cut off' } }),
+    );
+    expect(send.value.status).toBe(201);
+    expect(send.ms).toBeLessThan(BOUND_MS);
+    const byCookie = await timed(() => request(parley.url, 'GET', '/auth/me', { cookie: alice.cookie }));
+    expect(byCookie.value.body.error.code).toBe('session_store_unavailable');
+    expect(byCookie.ms).toBeLessThan(BOUND_MS);
+    const handshake = await timed(() => connectSocket(parley.url, { token: bob.token }));
+    expect(handshake.ms).toBeLessThan(BOUND_MS);
+    handshake.value.close();
+    proxy.heal();
+    await waitFor(async () => (await request(parley.url, 'GET', '/auth/me', { cookie: alice.cookie })).status === 200);
+    await waitFor(async () => (await request(parley.url, 'GET', '/health')).status === 200);
   });
 });
