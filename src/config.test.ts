@@ -56,6 +56,7 @@ describe('loadConfig', () => {
       redisCommandTimeoutMs: 1000,
       readRateLimitPerSecond: 50,
       maxSocketsPerUser: 20,
+      maxSocketBufferBytes: 1024 * 1024,
       loginFailuresPerHour: 10,
       loginFailuresPerDay: 100,
       corsOrigins: [],

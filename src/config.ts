@@ -7,6 +7,14 @@ const durationPattern = /^(\d+)(s|m|h|d)$/;
 const durationUnitsInSeconds = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 const MAX_TOKEN_TTL_SECONDS = 365 * 86_400;
 
+const sizeUnits = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
+
+/** Parses "512kb" or "1mb" into bytes. */
+function sizeInBytes(value: string): number {
+  const [, amount = '0', unit = 'b'] = /^(\d+)(b|kb|mb)$/i.exec(value) ?? [];
+  return Number(amount) * sizeUnits[unit.toLowerCase() as keyof typeof sizeUnits];
+}
+
 /** Parses "900", "15m", "12h" or "7d" into seconds. */
 export function parseDurationSeconds(value: string): number | undefined {
   if (/^\d+$/.test(value)) return Number(value);
@@ -87,6 +95,11 @@ const envSchema = z.object({
   SEND_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   READ_RATE_LIMIT: z.coerce.number().int().min(0).default(50),
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(0).default(20),
+  MAX_SOCKET_BUFFER: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must be a size like 512kb or 1mb')
+    .default('1mb')
+    .transform((value) => sizeInBytes(value)),
   LOGIN_FAILURES_PER_HOUR: z.coerce.number().int().min(0).default(10),
   LOGIN_FAILURES_PER_DAY: z.coerce.number().int().min(0).default(100),
   PRESENCE_TTL: z.coerce.number().int().min(1).default(30),
@@ -126,6 +139,8 @@ export interface Config {
   readRateLimitPerSecond: number;
   /** Open sockets per user across every instance; a handshake past it is refused; 0 disables. */
   maxSocketsPerUser: number;
+  /** Most bytes waiting to be sent to one socket (a client that stopped reading) before it is closed. */
+  maxSocketBufferBytes: number;
   /** Failed logins of one account from one address per hour (forgotten on success); 0 disables. */
   loginFailuresPerHour: number;
   /** Failed logins of one account from any address per day; 0 disables. */
@@ -218,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendRateLimitPerSecond: vars.SEND_RATE_LIMIT,
     readRateLimitPerSecond: vars.READ_RATE_LIMIT,
     maxSocketsPerUser: vars.MAX_SOCKETS_PER_USER,
+    maxSocketBufferBytes: vars.MAX_SOCKET_BUFFER,
     loginFailuresPerHour: vars.LOGIN_FAILURES_PER_HOUR,
     loginFailuresPerDay: vars.LOGIN_FAILURES_PER_DAY,
     presenceTtlSeconds: vars.PRESENCE_TTL,

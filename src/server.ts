@@ -7,6 +7,7 @@ import { disconnectOnLogout, revalidateSockets, socketAuthentication, whenCookie
 import { deliverMessages, registerChatSocketHandlers } from './modules/chats/index.js';
 import { limitSocketsPerUser, trackPresence } from './modules/presence/index.js';
 import { createRedisAdapter } from './realtime/redis-adapter.js';
+import { closeSlowConsumers } from './realtime/slow-consumers.js';
 import type { ParleyIo } from './realtime/types.js';
 import type { PeriodicJob } from './shared/periodic-job.js';
 
@@ -63,7 +64,8 @@ function wireRealtime(io: ParleyIo, container: Container): PeriodicJob[] {
     intervalMs: config.credentialCheckSeconds * 1000,
     logger,
   });
-  return [presenceHeartbeat, credentialCheck];
+  const slowConsumers = closeSlowConsumers({ io, maxBufferedBytes: config.maxSocketBufferBytes, intervalMs: 1000, logger });
+  return [presenceHeartbeat, credentialCheck, slowConsumers];
 }
 
 /**
