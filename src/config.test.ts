@@ -54,6 +54,8 @@ describe('loadConfig', () => {
       jwtTtlSeconds: 7 * 24 * 3600,
       sessionIdleTimeoutSeconds: 86_400,
       redisCommandTimeoutMs: 1000,
+      socketPingIntervalSeconds: 25,
+      socketPingTimeoutSeconds: 20,
       readRateLimitPerSecond: 50,
       maxSocketsPerUser: 20,
       maxSocketBufferBytes: 1024 * 1024,

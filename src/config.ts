@@ -103,6 +103,8 @@ const envSchema = z.object({
   LOGIN_FAILURES_PER_HOUR: z.coerce.number().int().min(0).default(10),
   LOGIN_FAILURES_PER_DAY: z.coerce.number().int().min(0).default(100),
   PRESENCE_TTL: z.coerce.number().int().min(1).default(30),
+  SOCKET_PING_INTERVAL: z.coerce.number().int().min(1).default(25),
+  SOCKET_PING_TIMEOUT: z.coerce.number().int().min(1).default(20),
   SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).default(10),
   STORE_TIMEOUT: z.coerce.number().int().min(100).default(5000),
   CREDENTIAL_CHECK_INTERVAL: z.coerce.number().int().min(1).default(30),
@@ -147,6 +149,13 @@ export interface Config {
   loginFailuresPerDay: number;
   /** Seconds a presence entry outlives its last heartbeat (a crashed instance's users go offline then). */
   presenceTtlSeconds: number;
+  /**
+   * Socket.IO's heartbeat: the server pings every interval and drops a client that does not answer
+   * within the timeout; a client that hears no ping for both (its instance frozen or cut off)
+   * reconnects, through the load balancer, elsewhere.
+   */
+  socketPingIntervalSeconds: number;
+  socketPingTimeoutSeconds: number;
   /** Seconds a graceful shutdown may take before connections are cut. */
   shutdownTimeoutSeconds: number;
   /** Milliseconds a store operation may wait (for a lock, for a server) before failing with store_unavailable. */
@@ -237,6 +246,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerHour: vars.LOGIN_FAILURES_PER_HOUR,
     loginFailuresPerDay: vars.LOGIN_FAILURES_PER_DAY,
     presenceTtlSeconds: vars.PRESENCE_TTL,
+    socketPingIntervalSeconds: vars.SOCKET_PING_INTERVAL,
+    socketPingTimeoutSeconds: vars.SOCKET_PING_TIMEOUT,
     shutdownTimeoutSeconds: vars.SHUTDOWN_TIMEOUT,
     storeTimeoutMs: vars.STORE_TIMEOUT,
     credentialCheckSeconds: vars.CREDENTIAL_CHECK_INTERVAL,

@@ -31,6 +31,8 @@ function createIo(httpServer: http.Server, container: Container): ParleyIo {
   const io: ParleyIo = new Server(httpServer, {
     cors: { origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true },
     maxHttpBufferSize: MAX_SOCKET_PACKET_BYTES,
+    pingInterval: config.socketPingIntervalSeconds * 1000,
+    pingTimeout: config.socketPingTimeoutSeconds * 1000,
     serveClient: false,
   });
   if (redis) io.adapter(createRedisAdapter(redis, logger));
