@@ -42,13 +42,13 @@ describe('POST /auth/logout-all', () => {
 
 describe('session lifetime', () => {
   it('ends a session left idle for SESSION_IDLE_TIMEOUT, while each request with the cookie pushes that further (rolling)', async () => {
-    const parley = await parleyWith({ SESSION_IDLE_TIMEOUT: '2' });
+    const parley = await parleyWith({ SESSION_IDLE_TIMEOUT: '3' });
     const user = await registerUser(parley.url);
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       await sleep(1000);
-      expect(await status(parley.url, { cookie: user.cookie })).toBe(200); // 4 s in all, never 2 s idle
+      expect(await status(parley.url, { cookie: user.cookie })).toBe(200); // 5 s in all, never 3 s idle
     }
-    await sleep(2500);
+    await sleep(4000);
     expect(await status(parley.url, { cookie: user.cookie })).toBe(401);
     expect(await status(parley.url, { token: user.token })).toBe(200); // the token has a lifetime of its own
   });
@@ -74,19 +74,19 @@ describe('a socket opened with the session cookie', () => {
   });
 
   it('is disconnected once its session reaches JWT_TTL', async () => {
-    const parley = await parleyWith({ JWT_TTL: '2', CREDENTIAL_CHECK_INTERVAL: '1' });
+    const parley = await parleyWith({ JWT_TTL: '4', CREDENTIAL_CHECK_INTERVAL: '1' });
     const user = await registerUser(parley.url);
     const socket = await open(parley.url, { cookie: user.cookie });
-    await sleep(500);
+    await sleep(1000);
     expect(socket.connected).toBe(true);
-    await waitFor(() => !socket.connected, 5000);
+    await waitFor(() => !socket.connected, 8000);
   });
 
   it('keeps its session alive while it is open: an open socket is activity', async () => {
-    const parley = await parleyWith({ SESSION_IDLE_TIMEOUT: '2', CREDENTIAL_CHECK_INTERVAL: '1' });
+    const parley = await parleyWith({ SESSION_IDLE_TIMEOUT: '4', CREDENTIAL_CHECK_INTERVAL: '1' });
     const user = await registerUser(parley.url);
     const socket = await open(parley.url, { cookie: user.cookie });
-    await sleep(4500);
+    await sleep(6500);
     expect(socket.connected).toBe(true);
     expect(await status(parley.url, { cookie: user.cookie })).toBe(200);
   });
