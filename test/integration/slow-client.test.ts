@@ -25,6 +25,7 @@ describe('a client that stops reading while messages pour in', () => {
     if (!serverSide) throw new Error('no server-side socket');
     const reason = new Promise<string>((resolve) => stalledSocket.once('disconnect', resolve));
     const resume = stopReading(stalledSocket);
+    try {
     const bystanderGot = collect(bystanderSocket, 'receive_message');
 
     const text = 'x'.repeat(3900);
@@ -38,13 +39,16 @@ describe('a client that stops reading while messages pour in', () => {
     }
     console.log(`[slow-client] poured ${sent} messages of 3.9 kB; most buffered ${most} bytes`);
     expect(serverSide.connected).toBe(false);
-    // Checked every second: the bound is the limit plus what arrives for that client in a second.
-    expect(most).toBeLessThan(256 * 1024 + 8 * 1024 * 1024);
+    // Checked every second, and at every packet against 8 times the limit (closing takes effect
+    // after the event-loop turn, so one batch of packets more may be held).
+    expect(most).toBeLessThanOrEqual(8 * 256 * 1024 + 100 * 4 * 1024);
 
     const ack = await sendMessage(senderSocket, { receiverId: bystander.user.id, message: 'still served' });
     expect(ack.ok).toBe(true);
     await waitFor(() => bystanderGot.length === 1);
-    resume();
+    } finally {
+      resume();
+    }
     expect(await reason).toBe('transport close'); // socket.io-client reconnects by itself after this one
   }, 60_000);
 });
