@@ -179,7 +179,7 @@ const PLACEHOLDER_WORDS = /secret|change.?me|password|example|default|placeholde
 const MIN_DISTINCT_CHARACTERS = 8;
 
 /** Why a production secret is unfit, or undefined when it looks generated (`openssl rand -base64 48`). */
-export function weakSecretReason(secret: string): string | undefined {
+function weakSecretReason(secret: string): string | undefined {
   if (PLACEHOLDER_WORDS.test(secret)) return 'looks like a placeholder (contains a word like "secret" or "example")';
   if (new Set(secret).size < MIN_DISTINCT_CHARACTERS) return `has fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters`;
   return undefined;

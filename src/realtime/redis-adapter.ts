@@ -20,7 +20,7 @@ const FIRE_AND_FORGET = new Set([
  * every publish would become an unhandled rejection. This view of the client handles
  * them (the packet is lost either way; clients catch up from the store).
  */
-export function withHandledRejections(client: RedisClient, logger: Logger): RedisClient {
+function withHandledRejections(client: RedisClient, logger: Logger): RedisClient {
   return new Proxy(client, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);

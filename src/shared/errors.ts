@@ -61,7 +61,7 @@ export function describeZodError(error: ZodError): string {
  * Anything thrown, as an AppError. Each edge translates its own errors before they get here
  * (store drivers, the HTTP body parser); what is still unknown is a bug: internal_error.
  */
-export function toAppError(error: unknown): AppError {
+function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) return errors.validation(describeZodError(error));
   return errors.internal(error);

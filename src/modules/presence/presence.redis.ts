@@ -6,7 +6,7 @@ import type { PresenceStore } from './presence.store.js';
  * Each instance refreshes its own sockets' scores on a heartbeat; an instance that dies
  * stops refreshing and its entries fall out of the count once the TTL passes.
  */
-export const presenceKey = (userId: string) => `user:${userId}`;
+const presenceKey = (userId: string) => `user:${userId}`;
 
 export function createRedisPresence(redis: RedisClient, ttlMs: number): PresenceStore {
   const expiry = () => Date.now() + ttlMs;
