@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       readRateLimitPerSecond: 50,
       maxSocketsPerUser: 20,
       maxSocketBufferBytes: 1024 * 1024,
+      overloadLagMs: 200,
       loginFailuresPerHour: 10,
       loginFailuresPerDay: 100,
       corsOrigins: [],

@@ -21,6 +21,7 @@ import { createMemoryPresence, createRedisPresence, type PresenceStore } from '.
 import { createUsersService, type UsersService } from './modules/users/index.js';
 import { createPerSecondLimiter, openRedisConnections, type RedisConnections } from './redis/index.js';
 import { InflightTracker } from './shared/inflight.js';
+import { LoadShedder } from './shared/load-shedder.js';
 import type { Logger } from './shared/logger.js';
 import { carryRequestContext } from './shared/request-context.js';
 import { openStore, type Store } from './store/index.js';
@@ -76,6 +77,8 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   // Per user, REST and sockets together.
   const sendRateLimiter = createPerSecondLimiter({ keyPrefix: 'rl:send', perSecond: config.sendRateLimitPerSecond, redis: redis?.main });
   const readRateLimiter = createPerSecondLimiter({ keyPrefix: 'rl:read', perSecond: config.readRateLimitPerSecond, redis: redis?.main });
+  const loadShedder = new LoadShedder({ maxLagMs: config.overloadLagMs });
+  loadShedder.start();
   const revocationPurge = createRevocationPurge(store.revocations, logger.child({ component: 'auth' }));
   revocationPurge.start();
 
@@ -115,6 +118,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       events: messageEvents,
       sendRateLimiter,
       readRateLimiter,
+      loadShedder,
       logger: logger.child({ component: 'chats' }),
     }),
     health: createHealthService({ probes: healthProbes(store, redis), readiness, logger: logger.child({ component: 'health' }) }),
@@ -122,6 +126,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     inflight: new InflightTracker(),
     async close() {
       revocationPurge.stop();
+      loadShedder.stop();
       messageEvents.removeAllListeners();
       authEvents.removeAllListeners();
       await passwords.close();

@@ -25,6 +25,8 @@ export interface ServerOptions {
   redisUrl?: string;
   /** --expose-gc, so each probe report runs a full GC first (connection memory scenario). */
   exposeGc?: boolean;
+  /** Extra environment for Parley (the overload scenario turns shedding on). */
+  env?: Record<string, string>;
 }
 
 /** node flags for a server: --expose-gc when asked, --cpu-prof when profiling. */
@@ -87,6 +89,9 @@ export function startParley(ctx: BenchContext, options: ServerOptions & { dataDi
       SEND_RATE_LIMIT: '0',
       READ_RATE_LIMIT: '0',
       MAX_SOCKETS_PER_USER: '0',
+      // Shedding off: S1-S6 measure everything offered; the overload scenario turns it on.
+      OVERLOAD_LAG_MS: '0',
+      ...options.env,
     },
     stopGraceMs: 20_000,
   });

@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = {
   internal_error: { status: 500, when: 'Anything unexpected (logged with the cause)' },
   session_store_unavailable: { status: 503, when: 'A session cookie was sent but the session store (Redis) is unreachable' },
   store_unavailable: { status: 503, when: 'The store cannot serve now: SQLite locked past STORE_TIMEOUT or a disk error; MongoDB unreachable' },
+  overloaded: { status: 503, when: 'The instance is past its capacity (event-loop lag above OVERLOAD_LAG_MS) and sheds sends; retryAfter gives the seconds' },
 } as const satisfies Record<string, { status: number; when: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
@@ -30,6 +31,6 @@ export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
-  /** Seconds to wait before trying again, where that is known (rate_limited). */
+  /** Seconds to wait before trying again, where that is known (rate_limited, overloaded). */
   retryAfter?: number;
 }

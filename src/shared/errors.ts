@@ -48,6 +48,7 @@ export const errors = {
     new AppError('store_unavailable', 'The message store is unavailable, try again', { cause }),
   sessionStoreUnavailable: (cause?: unknown) =>
     new AppError('session_store_unavailable', 'Sessions are unavailable right now; use a Bearer token or retry', { cause }),
+  overloaded: () => new AppError('overloaded', 'The server is overloaded, retry in 1s', { retryAfterSeconds: 1 }),
   internal: (cause?: unknown) => new AppError('internal_error', 'Internal server error', { cause }),
 } as const;
 

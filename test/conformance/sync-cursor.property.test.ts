@@ -39,6 +39,7 @@ async function setUp(): Promise<{ stores: Store[]; services: ChatService[]; user
       events: new MessageEvents(),
       sendRateLimiter: noLimit,
       readRateLimiter: noLimit,
+      loadShedder: { shouldShed: () => false },
       logger: silentLogger,
     }),
   );

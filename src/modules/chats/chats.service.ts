@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { RateLimiter } from '../../redis/index.js';
 import { errors } from '../../shared/errors.js';
+import type { LoadShedder } from '../../shared/load-shedder.js';
 import type { Logger } from '../../shared/logger.js';
 import type { UserRepository } from '../users/index.js';
 import type { SendMessageInput, SyncQuery } from './chats.schemas.js';
@@ -16,6 +17,8 @@ export interface ChatServiceDeps {
   sendRateLimiter: RateLimiter;
   /** Counts history pages and syncs per user. */
   readRateLimiter: RateLimiter;
+  /** Refuses sends while the process is past its capacity. */
+  loadShedder: Pick<LoadShedder, 'shouldShed'>;
   logger: Logger;
 }
 
@@ -47,7 +50,7 @@ export interface HistoryQuery {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService({ users, messages, events, sendRateLimiter, readRateLimiter, logger }: ChatServiceDeps) {
+export function createChatService({ users, messages, events, sendRateLimiter, readRateLimiter, loadShedder, logger }: ChatServiceDeps) {
   // Users are never deleted, so a user seen once exists for good: no store read per send.
   const knownUsers = new LRUCache<string, true>({ max: 100_000 });
 
@@ -58,6 +61,7 @@ export function createChatService({ users, messages, events, sendRateLimiter, re
 
   /** The one send path, for REST and sockets alike: validate, store once, then announce. */
   async function sendMessage(senderId: string, input: SendMessageInput): Promise<SendResult> {
+    if (loadShedder.shouldShed()) throw errors.overloaded();
     await sendRateLimiter.consume(senderId);
     if (!knownUsers.has(input.receiverId)) await requireUser(input.receiverId); // no await on the hot path
     const { message: stored, created } = await messages.insert({
