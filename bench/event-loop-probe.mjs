@@ -3,7 +3,8 @@
 //
 // On SIGUSR2 (and at exit) it writes, synchronously, to the file named by BENCH_ELD_FILE:
 //   { seq, pid, at, eld: { count, min, mean, p50, p90, p99, max } (ms, since the last report),
-//     memory: process.memoryUsage(), afterGc?: process.memoryUsage() }
+//     memory: process.memoryUsage(), afterGc?: process.memoryUsage(),
+//     resources: { <type>: count } (process.getActiveResourcesInfo(): handles and requests keeping the loop alive) }
 // then resets the event-loop delay histogram, so each report covers the time since the previous
 // one. With --expose-gc, a full GC runs after the delay stats are taken and `afterGc` is added.
 import fs from 'node:fs';
@@ -36,7 +37,9 @@ if (file) {
       afterGc = process.memoryUsage();
     }
     histogram.reset();
-    const body = JSON.stringify({ seq, pid: process.pid, at: Date.now(), eld, memory, afterGc });
+    const resources = {};
+    for (const type of process.getActiveResourcesInfo()) resources[type] = (resources[type] ?? 0) + 1;
+    const body = JSON.stringify({ seq, pid: process.pid, at: Date.now(), eld, memory, afterGc, resources });
     // Write then rename, so a reader never sees half a file.
     const temporary = `${file}.${process.pid}.tmp`;
     try {

@@ -24,6 +24,7 @@ import { runS3 } from './scenarios/s3-scale-out.js';
 import { runS4 } from './scenarios/s4-connections.js';
 import { runS5 } from './scenarios/s5-history.js';
 import { runS6 } from './scenarios/s6-login-storm.js';
+import { runS7 } from './scenarios/s7-overload.js';
 import type { ScenarioResult } from './scenarios/types.js';
 
 const scenarios: Record<string, (ctx: BenchContext) => Promise<Omit<ScenarioResult, 'durationS'>>> = {
@@ -33,6 +34,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<Omit<ScenarioResu
   S4: runS4,
   S5: runS5,
   S6: runS6,
+  S7: runS7,
 };
 
 interface Options {
@@ -49,7 +51,7 @@ function usage(): string {
     '  (default)  full run, under 30 minutes',
     '  --quick    short runs, under 3 minutes',
     '  --smoke    tiny runs of S1 and S2 (for the test suite)',
-    '  --only     scenarios to run: S1 hot path, S2 latency, S3 scale-out, S4 connections, S5 history, S6 login storm',
+    '  --only     scenarios to run: S1 hot path, S2 latency, S3 scale-out, S4 connections, S5 history, S6 login storm, S7 overload',
     '  --out      results folder (default bench/results)',
     '  --keep     keep the temporary folder with server logs and data',
     '  --cpu-prof profile every server (node --cpu-prof) into <run folder>/profiles (implies --keep);',

@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
@@ -44,7 +44,10 @@ export function createApp(container: Container): Express {
         const identity = (req as Request).identity;
         return identity ? { userId: identity.userId } : {};
       },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+      customLogLevel: (_req, res, error) => {
+        if ((res as Response).locals['errorCode'] === 'overloaded') return 'debug'; // summarised by the load shedder
+        return error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
+      },
       serializers: {
         req: (req: { method: string; url: string; remoteAddress?: string }) => ({
           method: req.method,

@@ -100,7 +100,8 @@ const envSchema = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'must be a size like 512kb or 1mb')
     .default('1mb')
     .transform((value) => sizeInBytes(value)),
-  OVERLOAD_LAG_MS: z.coerce.number().int().min(0).default(200),
+  OVERLOAD_DELAY_MS: z.coerce.number().int().min(0).default(200),
+  MAX_PENDING_SENDS: z.coerce.number().int().min(0).default(1000),
   LOGIN_FAILURES_PER_HOUR: z.coerce.number().int().min(0).default(10),
   LOGIN_FAILURES_PER_DAY: z.coerce.number().int().min(0).default(100),
   PRESENCE_TTL: z.coerce.number().int().min(1).default(30),
@@ -145,7 +146,9 @@ export interface Config {
   /** Most bytes waiting to be sent to one socket (a client that stopped reading) before it is closed. */
   maxSocketBufferBytes: number;
   /** Smoothed event-loop lag (ms) past which sends are shed with 503 overloaded; 0: never. */
-  overloadLagMs: number;
+  overloadDelayMs: number;
+  /** Sends accepted and not yet committed, at most, per instance; past it 503 overloaded. 0: no bound. */
+  maxPendingSends: number;
   /** Failed logins of one account from one address per hour (forgotten on success); 0 disables. */
   loginFailuresPerHour: number;
   /** Failed logins of one account from any address per day; 0 disables. */
@@ -246,7 +249,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readRateLimitPerSecond: vars.READ_RATE_LIMIT,
     maxSocketsPerUser: vars.MAX_SOCKETS_PER_USER,
     maxSocketBufferBytes: vars.MAX_SOCKET_BUFFER,
-    overloadLagMs: vars.OVERLOAD_LAG_MS,
+    overloadDelayMs: vars.OVERLOAD_DELAY_MS,
+    maxPendingSends: vars.MAX_PENDING_SENDS,
     loginFailuresPerHour: vars.LOGIN_FAILURES_PER_HOUR,
     loginFailuresPerDay: vars.LOGIN_FAILURES_PER_DAY,
     presenceTtlSeconds: vars.PRESENCE_TTL,

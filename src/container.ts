@@ -77,7 +77,11 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   // Per user, REST and sockets together.
   const sendRateLimiter = createPerSecondLimiter({ keyPrefix: 'rl:send', perSecond: config.sendRateLimitPerSecond, redis: redis?.main });
   const readRateLimiter = createPerSecondLimiter({ keyPrefix: 'rl:read', perSecond: config.readRateLimitPerSecond, redis: redis?.main });
-  const loadShedder = new LoadShedder({ maxLagMs: config.overloadLagMs });
+  const loadShedder = new LoadShedder({
+    maxDelayMs: config.overloadDelayMs,
+    maxPending: config.maxPendingSends,
+    logger: logger.child({ component: 'load-shedder' }),
+  });
   loadShedder.start();
   const revocationPurge = createRevocationPurge(store.revocations, logger.child({ component: 'auth' }));
   revocationPurge.start();

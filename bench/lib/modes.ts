@@ -42,6 +42,8 @@ export interface ModeSettings {
   /** S4: pause before each memory reading, so the server is done with the last handshakes. */
   s4SettleMs: number;
   s6WarmupRounds: number;
+  /** S7 overload: multiples of the measured capacity offered, and the windows (ms). */
+  s7: { multiples: number[]; capacityMs: number; levelMs: number; overloadMs: number; recoveryMs: number };
   defaultScenarios: string[];
 }
 
@@ -68,7 +70,8 @@ const full: ModeSettings = {
   s4WarmupRounds: 0,
   s4SettleMs: 1000,
   s6WarmupRounds: 1,
-  defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'],
+  s7: { multiples: [0.5, 1, 2, 3], capacityMs: 8000, levelMs: 10_000, overloadMs: 30_000, recoveryMs: 10_000 },
+  defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7'],
 };
 
 const quick: ModeSettings = {
@@ -85,6 +88,7 @@ const quick: ModeSettings = {
   s6DurationMs: 2500,
   s6LoginsAlone: false,
   s6WarmupRounds: 0,
+  s7: { multiples: [0.5, 3], capacityMs: 2000, levelMs: 3000, overloadMs: 5000, recoveryMs: 3000 },
 };
 
 const smoke: ModeSettings = {
@@ -104,6 +108,7 @@ const smoke: ModeSettings = {
   s6LoginConcurrency: 4,
   s6MessageRate: 300,
   s6DurationMs: 2000,
+  s7: { multiples: [3], capacityMs: 500, levelMs: 500, overloadMs: 1000, recoveryMs: 500 },
   defaultScenarios: ['S1', 'S2'],
 };
 

@@ -9,6 +9,8 @@ export interface ProbeReport {
   eld: { count: number; min: number | null; mean: number | null; p50: number | null; p90: number | null; p99: number | null; max: number | null };
   memory: NodeJS.MemoryUsage;
   afterGc?: NodeJS.MemoryUsage;
+  /** Active handles and requests by type (process.getActiveResourcesInfo()). */
+  resources?: Record<string, number>;
 }
 
 function readReport(file: string): ProbeReport | undefined {

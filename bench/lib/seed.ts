@@ -118,6 +118,18 @@ export function countStored(dataDir: string, runId: string): StoredCount {
   }
 }
 
+/** Every message in the file with a clientMsgId (all of a soak's), read-only. */
+export function countAllStored(dataDir: string): StoredCount {
+  const db = new BetterSqlite3(databaseFile(dataDir), { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare<[], StoredCount>('SELECT COUNT(*) AS rows, COUNT(DISTINCT client_msg_id) AS distinctClientMsgIds FROM messages WHERE client_msg_id IS NOT NULL')
+      .get() as StoredCount;
+  } finally {
+    db.close();
+  }
+}
+
 /** The history query as Parley's built SQLite repository spells it (read from dist), else the known text. */
 export function historyQuerySql(): { sql: string; source: string } {
   const fallback = 'SELECT * FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?';

@@ -90,7 +90,8 @@ export function startParley(ctx: BenchContext, options: ServerOptions & { dataDi
       READ_RATE_LIMIT: '0',
       MAX_SOCKETS_PER_USER: '0',
       // Shedding off: S1-S6 measure everything offered; the overload scenario turns it on.
-      OVERLOAD_LAG_MS: '0',
+      OVERLOAD_DELAY_MS: '0',
+      MAX_PENDING_SENDS: '0',
       ...options.env,
     },
     stopGraceMs: 20_000,

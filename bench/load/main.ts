@@ -3,11 +3,13 @@
  * driven over IPC by bench/run.ts. It holds every client socket and measures latency.
  */
 import { connectChatClient, type ChatClient } from './chat-client.js';
+import { Churn } from './churn.js';
 import { runHistoryLoad } from './http-load.js';
 import { runMessaging } from './messaging.js';
 import type { Command, CommandResults, ConnectResult, Request, Response } from './protocol.js';
 
 const clients = new Map<string, ChatClient>();
+let churn: Churn | undefined;
 
 async function connect(command: Extract<Command, { cmd: 'connect' }>): Promise<ConnectResult> {
   const started = performance.now();
@@ -67,6 +69,15 @@ async function execute(command: Command): Promise<CommandResults[Command['cmd']]
       return runMessaging(command.spec, clients);
     case 'history':
       return runHistoryLoad(command.spec);
+    case 'churn-start':
+      if (churn) throw new Error('churn already running');
+      churn = new Churn();
+      return { started: churn.start(command.spec) };
+    case 'churn-stop': {
+      const stopping = churn;
+      churn = undefined;
+      return stopping ? stopping.stop() : { cycles: 0, failures: 0 };
+    }
     case 'exit':
       disconnect(undefined);
       setTimeout(() => process.exit(0), 50);

@@ -69,11 +69,15 @@ export async function runMessaging(spec: MessagingSpec, clients: Map<string, Cha
     idMismatches: 0,
     unknownMessages: 0,
     pendingAtEnd: 0,
+    failedByCode: {},
     ok: false,
+    okWithRefusals: false,
   };
   let windowOpen = false;
   let sending = true;
   let ackedInWindow = 0;
+  let sentInWindow = 0;
+  let failedInWindow = 0;
 
   setChatListener({
     onReceive(clientKey: string, message: ChatMessage) {
@@ -111,6 +115,7 @@ export async function runMessaging(spec: MessagingSpec, clients: Map<string, Cha
     const entry: Tracked = { sender: pair.sender.key, receiver: pair.receiver.key, startAt, inWindow: windowOpen, ...(onComplete ? { onComplete } : {}) };
     tracked.set(clientMsgId, entry);
     c.sent++;
+    if (windowOpen) sentInWindow++;
     pair.sender.send(pair.receiver.spec.userId, body, clientMsgId, (ack: SendMessageAck) => {
       const now = performance.now();
       if (ack.ok) {
@@ -124,6 +129,8 @@ export async function runMessaging(spec: MessagingSpec, clients: Map<string, Cha
       } else {
         entry.failed = true;
         c.failedAcks++;
+        c.failedByCode[ack.error.code] = (c.failedByCode[ack.error.code] ?? 0) + 1;
+        if (windowOpen) failedInWindow++;
         c.firstAckError ??= `${ack.error.code}: ${ack.error.message}`;
       }
       complete(entry);
@@ -180,8 +187,7 @@ export async function runMessaging(spec: MessagingSpec, clients: Map<string, Cha
     if (entry.ackedAt === undefined && entry.deliveredAt !== undefined) c.unackedDeliveries++;
   }
   c.pendingAtEnd = c.sent - c.acked - c.failedAcks;
-  c.ok =
-    c.failedAcks === 0 &&
+  c.okWithRefusals =
     c.pendingAtEnd === 0 &&
     c.missingDeliveries === 0 &&
     c.unackedDeliveries === 0 &&
@@ -193,10 +199,13 @@ export async function runMessaging(spec: MessagingSpec, clients: Map<string, Cha
     c.duplicateIds === 0 &&
     c.idMismatches === 0 &&
     c.unknownMessages === 0;
+  c.ok = c.okWithRefusals && c.failedAcks === 0;
 
   return {
     wallMs: measured.wallMs,
     ackedInWindow,
+    sentInWindow,
+    failedInWindow,
     throughput: (ackedInWindow / measured.wallMs) * 1000,
     serverCpuMicros: measured.serverCpuMicros,
     cpuPerMessageUs: ackedInWindow > 0 ? measured.serverCpuMicros / ackedInWindow : Number.NaN,

@@ -71,13 +71,20 @@ export interface Correctness {
   unknownMessages: number;
   pendingAtEnd: number;
   firstAckError?: string;
+  /** Refused sends by error code. */
+  failedByCode: Record<string, number>;
   ok: boolean;
+  /** Every check but "no failed acks": what holds for a run where load shedding is expected. */
+  okWithRefusals: boolean;
 }
 
 export interface MessagingResult {
   wallMs: number;
   /** Acknowledged inside the window. */
   ackedInWindow: number;
+  /** Sent (offered) and refused inside the window. */
+  sentInWindow: number;
+  failedInWindow: number;
   throughput: number;
   serverCpuMicros: number;
   cpuPerMessageUs: number;
@@ -125,11 +132,27 @@ export interface ConnectResult {
   firstError?: string;
 }
 
+/** Clients that connect, sync, stay a while and leave, over and over, alongside a run (the soak). */
+export interface ChurnSpec {
+  clients: ClientSpec[];
+  /** How long a client stays connected, ms: a random value in [min, max]. */
+  holdMs: [number, number];
+  timeoutMs: number;
+}
+
+export interface ChurnResult {
+  cycles: number;
+  failures: number;
+  firstError?: string;
+}
+
 export type Command =
   | { cmd: 'connect'; clients: ClientSpec[]; concurrency: number; timeoutMs: number }
   | { cmd: 'disconnect'; keys?: string[] }
   | { cmd: 'messaging'; spec: MessagingSpec }
   | { cmd: 'history'; spec: HistorySpec }
+  | { cmd: 'churn-start'; spec: ChurnSpec }
+  | { cmd: 'churn-stop' }
   | { cmd: 'exit' };
 
 export interface CommandResults {
@@ -137,6 +160,8 @@ export interface CommandResults {
   disconnect: { disconnected: number };
   messaging: MessagingResult;
   history: HttpLoadResult;
+  'churn-start': { started: number };
+  'churn-stop': ChurnResult;
   exit: null;
 }
 

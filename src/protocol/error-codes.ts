@@ -20,7 +20,7 @@ export const ERROR_CATALOGUE = {
   internal_error: { status: 500, when: 'Anything unexpected (logged with the cause)' },
   session_store_unavailable: { status: 503, when: 'A session cookie was sent but the session store (Redis) is unreachable' },
   store_unavailable: { status: 503, when: 'The store cannot serve now: SQLite locked past STORE_TIMEOUT or a disk error; MongoDB unreachable' },
-  overloaded: { status: 503, when: 'The instance is past its capacity (event-loop lag above OVERLOAD_LAG_MS) and sheds sends; retryAfter gives the seconds' },
+  overloaded: { status: 503, when: 'The instance is past its capacity (work waits past OVERLOAD_DELAY_MS, or MAX_PENDING_SENDS sends are not yet committed) and sheds sends; retryAfter gives the seconds' },
 } as const satisfies Record<string, { status: number; when: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

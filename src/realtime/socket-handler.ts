@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ack, AckFailure, ErrorBody } from '../protocol/events.js';
-import { toPublicError } from '../shared/errors.js';
+import { isExpectedRefusal, toPublicError } from '../shared/errors.js';
 import type { InflightTracker } from '../shared/inflight.js';
 import type { Logger } from '../shared/logger.js';
 import { correlationId, runInContext, type RequestContext } from '../shared/request-context.js';
@@ -10,8 +10,8 @@ import type { ParleySocket } from './types.js';
 export interface SocketHandlerOptions<Schema extends z.ZodType, Result extends object> {
   schema: Schema;
   handle: (socket: ParleySocket, input: z.output<Schema>) => Promise<Result>;
-  /** Called with the raw payload and the error after a failure, before the ack. */
-  onFailure?: (socket: ParleySocket, payload: unknown, error: ErrorBody) => void;
+  /** Called with the raw payload and the error after a failure, before the ack (`acked`: the client gave an ack callback). */
+  onFailure?: (socket: ParleySocket, payload: unknown, error: ErrorBody, acked: boolean) => void;
   logger: Logger;
   /** Counts the event until its ack is sent, so a graceful shutdown can wait for it. */
   inflight: InflightTracker;
@@ -43,10 +43,11 @@ export function socketHandler<Schema extends z.ZodType, Result extends object>({
       const { status, body } = toPublicError(thrown);
       const line = { ...context, err: thrown, code: body.code };
       // As for REST answers: 5xx at error, refusals (validation, limits, authorization) at info.
-      if (status >= 500) logger.error(line, 'socket event failed');
+      if (isExpectedRefusal(body.code)) logger.debug(line, 'socket event shed');
+      else if (status >= 500) logger.error(line, 'socket event failed');
       else logger.info(line, 'socket event rejected');
       const failure: AckFailure = { ok: false, error: body };
-      onFailure?.(socket, payload, body);
+      onFailure?.(socket, payload, body, reply !== undefined);
       reply?.(failure);
     } finally {
       inflight.leave();

@@ -26,6 +26,23 @@ export class AppError extends Error {
   }
 }
 
+/** Errors raised by the thousand under load, where a stack trace would cost more than the refusal. */
+function withoutStack<E extends Error>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * A 5xx that is not a fault: shedding load is the server working as designed, summarised by
+ * the load shedder's own log line instead of one line per refusal (which would add to the load).
+ */
+export const isExpectedRefusal = (code: ErrorCode): boolean => code === 'overloaded';
+
 /** The errors Parley raises, by use; codes and statuses come from the catalogue in protocol/. */
 export const errors = {
   validation: (message: string) => new AppError('validation_failed', message),
@@ -48,7 +65,7 @@ export const errors = {
     new AppError('store_unavailable', 'The message store is unavailable, try again', { cause }),
   sessionStoreUnavailable: (cause?: unknown) =>
     new AppError('session_store_unavailable', 'Sessions are unavailable right now; use a Bearer token or retry', { cause }),
-  overloaded: () => new AppError('overloaded', 'The server is overloaded, retry in 1s', { retryAfterSeconds: 1 }),
+  overloaded: () => withoutStack(() => new AppError('overloaded', 'The server is overloaded, retry in 1s', { retryAfterSeconds: 1 })),
   internal: (cause?: unknown) => new AppError('internal_error', 'Internal server error', { cause }),
 } as const;
 

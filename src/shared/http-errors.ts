@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, errors, toPublicError } from './errors.js';
+import { AppError, errors, isExpectedRefusal, toPublicError } from './errors.js';
 
 interface BodyParserError {
   type?: string;
@@ -25,8 +25,9 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export const errorHandler: ErrorRequestHandler = (thrown, req, res, next) => {
   if (res.headersSent) return next(thrown);
   const { status, body, error } = toPublicError(translateBodyParserError(thrown));
-  if (status >= 500) req.log.error({ err: thrown, code: body.code }, 'request failed');
+  if (status >= 500 && !isExpectedRefusal(body.code)) req.log.error({ err: thrown, code: body.code }, 'request failed');
   else req.log.debug({ code: body.code }, 'request rejected');
+  res.locals['errorCode'] = body.code;
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   res.status(status).json({ error: body });
 };

@@ -39,7 +39,7 @@ async function setUp(): Promise<{ stores: Store[]; services: ChatService[]; user
       events: new MessageEvents(),
       sendRateLimiter: noLimit,
       readRateLimiter: noLimit,
-      loadShedder: { shouldShed: () => false },
+      loadShedder: { shouldShed: () => false, begin: () => 0, end: () => undefined },
       logger: silentLogger,
     }),
   );

@@ -28,7 +28,8 @@ export async function spawnParley(env: Record<string, string>): Promise<ParleyPr
       AUTH_RATE_LIMIT: '0',
       SEND_RATE_LIMIT: '0',
       READ_RATE_LIMIT: '0',
-      OVERLOAD_LAG_MS: '0', // a busy test machine is not an overloaded server
+      OVERLOAD_DELAY_MS: '0', // a busy test machine is not an overloaded server
+      MAX_PENDING_SENDS: '0',
       LOGIN_FAILURES_PER_HOUR: '0',
       LOGIN_FAILURES_PER_DAY: '0',
       ...env,

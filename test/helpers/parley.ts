@@ -38,7 +38,8 @@ export async function startTestParley({ env = {}, dataDir, logs }: TestParleyOpt
     AUTH_RATE_LIMIT: '0',
     SEND_RATE_LIMIT: '0',
     READ_RATE_LIMIT: '0',
-    OVERLOAD_LAG_MS: '0', // a busy test machine is not an overloaded server
+    OVERLOAD_DELAY_MS: '0', // a busy test machine is not an overloaded server
+    MAX_PENDING_SENDS: '0',
     LOGIN_FAILURES_PER_HOUR: '0',
     LOGIN_FAILURES_PER_DAY: '0',
     ...env,

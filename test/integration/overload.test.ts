@@ -22,9 +22,11 @@ function overloadEventLoop(): () => void {
 
 describe('overload', () => {
   it('sheds sends with 503 overloaded and retryAfter while the event loop lags, stores none of them, and accepts again once it keeps up', async () => {
-    const parley = await parleyWith({ OVERLOAD_LAG_MS: '50' });
+    const parley = await parleyWith({ OVERLOAD_DELAY_MS: '50' });
     const [alice, bob] = [await registerUser(parley.url), await registerUser(parley.url)];
     const socket = await open(parley.url, { token: alice.token });
+    const messageErrors: { clientMsgId?: string; error: { code: string } }[] = [];
+    socket.on('message_error', (event) => messageErrors.push(event));
 
     const stop = overloadEventLoop();
     try {
@@ -32,6 +34,11 @@ describe('overload', () => {
       await waitFor(async () => (await sendMessage(socket, { receiverId: bob.user.id, message: 'probe' })).ok === false, 15_000, 0);
       const ack = await sendMessage(socket, { receiverId: bob.user.id, message: 'shed', clientMsgId: 'shed-1' });
       expect(ack).toEqual({ ok: false, error: { code: 'overloaded', message: expect.any(String), retryAfter: 1 } });
+      // The ack alone answers a shed send (one packet per refusal); without an ack, message_error does.
+      socket.emit('send_message', { receiverId: bob.user.id, message: 'shed, no ack', clientMsgId: 'shed-3' });
+      await waitFor(() => messageErrors.some((event) => event.clientMsgId === 'shed-3'), 10_000);
+      expect(messageErrors.filter((event) => event.clientMsgId === 'shed-1')).toEqual([]);
+      expect(messageErrors.find((event) => event.clientMsgId === 'shed-3')?.error.code).toBe('overloaded');
       const rest = await request(parley.url, 'POST', `/chats/${alice.user.id}/send`, {
         token: alice.token,
         body: { receiverId: bob.user.id, message: 'shed too', clientMsgId: 'shed-2' },
@@ -45,7 +52,7 @@ describe('overload', () => {
       stop();
     }
 
-    const shedIds = new Set(['shed-1', 'shed-2']);
+    const shedIds = new Set(['shed-1', 'shed-2', 'shed-3']);
     const afterLoad = performance.now();
     await waitFor(async () => (await sendMessage(socket, { receiverId: bob.user.id, message: 'back', clientMsgId: 'back-1' })).ok, 5000, 20);
     console.log(`[overload] sends accepted again ${Math.round(performance.now() - afterLoad)} ms after the load stopped`);

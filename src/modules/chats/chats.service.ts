@@ -17,8 +17,8 @@ export interface ChatServiceDeps {
   sendRateLimiter: RateLimiter;
   /** Counts history pages and syncs per user. */
   readRateLimiter: RateLimiter;
-  /** Refuses sends while the process is past its capacity. */
-  loadShedder: Pick<LoadShedder, 'shouldShed'>;
+  /** Refuses sends while the process is past its capacity; counts each send's wait for its commit. */
+  loadShedder: Pick<LoadShedder, 'shouldShed' | 'begin' | 'end'>;
   logger: Logger;
 }
 
@@ -64,14 +64,17 @@ export function createChatService({ users, messages, events, sendRateLimiter, re
     if (loadShedder.shouldShed()) throw errors.overloaded();
     await sendRateLimiter.consume(senderId);
     if (!knownUsers.has(input.receiverId)) await requireUser(input.receiverId); // no await on the hot path
-    const { message: stored, created } = await messages.insert({
-      conversationId: directConversationId(senderId, input.receiverId),
-      senderId,
-      receiverId: input.receiverId,
-      message: input.message,
-      clientMsgId: input.clientMsgId,
-      createdAt: new Date(),
-    });
+    const work = loadShedder.begin();
+    const { message: stored, created } = await messages
+      .insert({
+        conversationId: directConversationId(senderId, input.receiverId),
+        senderId,
+        receiverId: input.receiverId,
+        message: input.message,
+        clientMsgId: input.clientMsgId,
+        createdAt: new Date(),
+      })
+      .finally(() => loadShedder.end(work));
     const message = toPublicMessage(stored);
     logger.debug({ messageId: message.id, created }, 'message sent');
     if (created) events.emit('created', message);

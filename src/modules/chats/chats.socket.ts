@@ -26,7 +26,9 @@ export function registerChatSocketHandlers({ chats, logger, inflight }: ChatSock
       const { message } = await chats.sendMessage(socket.data.userId, input);
       return { message };
     },
-    onFailure: (socket, payload, error) => {
+    onFailure: (socket, payload, error, acked) => {
+      // Shedding load: the ack alone answers, so a refusal costs one packet, not two.
+      if (acked && error.code === 'overloaded') return;
       socket.emit('message_error', { clientMsgId: clientMsgIdOf(payload), error });
     },
   });
