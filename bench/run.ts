@@ -25,6 +25,7 @@ import { runS4 } from './scenarios/s4-connections.js';
 import { runS5 } from './scenarios/s5-history.js';
 import { runS6 } from './scenarios/s6-login-storm.js';
 import { runS7 } from './scenarios/s7-overload.js';
+import { runSoak } from './scenarios/soak.js';
 import type { ScenarioResult } from './scenarios/types.js';
 
 const scenarios: Record<string, (ctx: BenchContext) => Promise<Omit<ScenarioResult, 'durationS'>>> = {
@@ -35,6 +36,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<Omit<ScenarioResu
   S5: runS5,
   S6: runS6,
   S7: runS7,
+  SOAK: runSoak,
 };
 
 interface Options {
@@ -43,14 +45,16 @@ interface Options {
   outDir: string;
   keep: boolean;
   cpuProf: boolean;
+  soakMinutes?: number;
 }
 
 function usage(): string {
   return [
-    'Usage: npm run bench -- [--quick | --smoke] [--only S1,S2,...] [--out DIR] [--keep] [--cpu-prof]',
+    'Usage: npm run bench -- [--quick | --smoke | --soak [MINUTES]] [--only S1,S2,...] [--out DIR] [--keep] [--cpu-prof]',
     '  (default)  full run, under 30 minutes',
     '  --quick    short runs, under 3 minutes',
     '  --smoke    tiny runs of S1 and S2 (for the test suite)',
+    '  --soak     the soak: MINUTES (default 60) at half capacity with reconnecting clients; writes a chart (SVG)',
     '  --only     scenarios to run: S1 hot path, S2 latency, S3 scale-out, S4 connections, S5 history, S6 login storm, S7 overload',
     '  --out      results folder (default bench/results)',
     '  --keep     keep the temporary folder with server logs and data',
@@ -72,6 +76,12 @@ function parseArgs(argv: string[]): Options {
       case '--smoke':
         options.mode = 'smoke';
         break;
+      case '--soak': {
+        options.mode = 'soak';
+        const minutes = inline ?? (/^\d+(\.\d+)?$/.test(argv[i + 1] ?? '') ? argv[++i] : undefined);
+        if (minutes !== undefined) options.soakMinutes = Number(minutes);
+        break;
+      }
       case '--full':
         options.mode = 'full';
         break;
@@ -161,7 +171,8 @@ function machineInfo(): Record<string, unknown> {
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
-  const settings = modes[options.mode];
+  const base = modes[options.mode];
+  const settings = options.soakMinutes === undefined ? base : { ...base, soak: { ...base.soak, minutes: options.soakMinutes } };
   const selected = options.only ?? settings.defaultScenarios;
   const started = Date.now();
   const log = (message: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}`);
@@ -186,6 +197,7 @@ async function main(): Promise<number> {
   const ctx: BenchContext = {
     registry,
     runDir,
+    resultsDir: options.outDir,
     settings,
     serverCpus: pinned ? serverCpus : '',
     loadCpus: pinned ? loadCpus : '',

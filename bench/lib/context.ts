@@ -12,6 +12,8 @@ export interface BenchContext {
   registry: ProcessRegistry;
   /** A temporary folder for this invocation: data dirs, logs, probe files. */
   runDir: string;
+  /** Where results are written (--out): the soak's chart goes there too. */
+  resultsDir: string;
   settings: ModeSettings;
   /** CPU lists for taskset: servers (and Redis) on one core, load generator on another. */
   serverCpus: string;

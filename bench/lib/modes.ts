@@ -1,4 +1,4 @@
-export type Mode = 'full' | 'quick' | 'smoke';
+export type Mode = 'full' | 'quick' | 'smoke' | 'soak';
 
 export interface MessagingSettings {
   pairs: number;
@@ -44,6 +44,8 @@ export interface ModeSettings {
   s6WarmupRounds: number;
   /** S7 overload: multiples of the measured capacity offered, and the windows (ms). */
   s7: { multiples: number[]; capacityMs: number; levelMs: number; overloadMs: number; recoveryMs: number };
+  /** The soak: length, window, load, reconnecting clients and how long each stays (ms), minutes before trends count. */
+  soak: { minutes: number; windowMs: number; capacityFraction: number; churnClients: number; holdMs: [number, number]; settleMinutes: number };
   defaultScenarios: string[];
 }
 
@@ -71,6 +73,7 @@ const full: ModeSettings = {
   s4SettleMs: 1000,
   s6WarmupRounds: 1,
   s7: { multiples: [0.5, 1, 2, 3], capacityMs: 8000, levelMs: 10_000, overloadMs: 30_000, recoveryMs: 10_000 },
+  soak: { minutes: 60, windowMs: 60_000, capacityFraction: 0.5, churnClients: 40, holdMs: [5000, 20_000], settleMinutes: 5 },
   defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7'],
 };
 
@@ -112,4 +115,6 @@ const smoke: ModeSettings = {
   defaultScenarios: ['S1', 'S2'],
 };
 
-export const modes: Record<Mode, ModeSettings> = { full, quick, smoke };
+const soak: ModeSettings = { ...full, mode: 'soak', defaultScenarios: ['SOAK'] };
+
+export const modes: Record<Mode, ModeSettings> = { full, quick, smoke, soak };

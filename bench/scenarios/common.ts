@@ -189,7 +189,7 @@ export async function messagingRun(
     details['storedDistinct'] = stored.distinctClientMsgIds;
     ok = ok && stored.rows === c.acked && stored.distinctClientMsgIds === stored.rows;
   } else {
-    details['stored'] = 'n/a (relay stores nothing)';
+    details['stored'] = deployment.impl === 'P' ? 'not counted per run' : 'n/a (relay stores nothing)';
   }
   if (result.login) {
     details['login'] = { completed: result.login.completed, failed: result.login.failed };
@@ -221,6 +221,7 @@ export async function messagingRun(
     refusedInWindow: result.failedInWindow,
     rssMiB: maxOf(result.eventLoop.map((report) => report.memory.rss / 2 ** 20)),
     heapUsedMiB: maxOf(result.eventLoop.map((report) => report.memory.heapUsed / 2 ** 20)),
+    externalMiB: maxOf(result.eventLoop.map((report) => report.memory.external / 2 ** 20)),
     heapAfterGcMiB: maxOf(result.eventLoop.map((report) => (report.afterGc ? report.afterGc.heapUsed / 2 ** 20 : null))),
     activeResources: maxOf(result.eventLoop.map((report) => (report.resources ? Object.values(report.resources).reduce((a, b) => a + b, 0) : null))),
     loginPerSecond: result.login?.perSecond ?? null,
