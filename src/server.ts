@@ -115,8 +115,8 @@ export function createServer(app: Express, container: Container): ParleyServer {
       for (const job of jobs) job.stop();
       if (!httpServer.listening) return;
       // One deadline for every phase, so the whole close takes at most graceMs.
-      const deadline = Date.now() + graceMs;
-      const remaining = () => Math.max(0, deadline - Date.now());
+      const deadline = performance.now() + graceMs;
+      const remaining = () => Math.max(0, deadline - performance.now());
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve())); // no new connections
       httpServer.closeIdleConnections();
       await container.inflight.drain(remaining()); // socket events in flight finish and are acknowledged

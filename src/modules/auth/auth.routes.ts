@@ -18,8 +18,8 @@ export interface AuthRoutesDeps {
  * With the session store away, login still answers with a token (no cookie): the token
  * works on its own, and a cookie is only a convenience for browsers.
  */
-async function startSessionIfPossible(req: Request, userId: string): Promise<string | undefined> {
-  return startSession(req, userId).catch((error: unknown) => {
+async function startSessionIfPossible(req: Request, userId: string, startedAt: Date): Promise<string | undefined> {
+  return startSession(req, userId, startedAt).catch((error: unknown) => {
     req.log.warn({ err: error }, 'session not started; answering with the token only');
     return undefined;
   });
@@ -32,8 +32,9 @@ export function authRoutes({ auth, rateLimit, secureCookie }: AuthRoutesDeps): R
   router.post('/register', rateLimit, async (req, res) => {
     const user = await auth.register(parseInput(credentialsSchema, req.body));
     req.log.info({ userId: user.id, username: user.username }, 'user registered');
-    const sessionId = await startSessionIfPossible(req, user.id);
-    res.status(201).json({ user, token: await auth.issueToken(user.id, sessionId) });
+    const issuedAt = new Date(); // a new user has logged out nowhere yet
+    const sessionId = await startSessionIfPossible(req, user.id, issuedAt);
+    res.status(201).json({ user, token: await auth.issueToken(user.id, sessionId, issuedAt) });
   });
 
   router.post('/login', rateLimit, async (req, res) => {
@@ -45,8 +46,10 @@ export function authRoutes({ auth, rateLimit, secureCookie }: AuthRoutesDeps): R
       throw error;
     });
     req.log.info({ userId: user.id, address: req.ip }, 'login succeeded');
-    const sessionId = await startSessionIfPossible(req, user.id);
-    res.json({ user, token: await auth.issueToken(user.id, sessionId) });
+    // After the user's last "log out everywhere", whatever this instance's clock says.
+    const issuedAt = await auth.issueInstant(user.id);
+    const sessionId = await startSessionIfPossible(req, user.id, issuedAt);
+    res.json({ user, token: await auth.issueToken(user.id, sessionId, issuedAt) });
   });
 
   router.get('/me', authenticate(auth), async (req, res) => {

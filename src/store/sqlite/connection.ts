@@ -17,10 +17,15 @@ export type ConnectionRole = 'main' | 'writer' | 'checkpointer';
  */
 export function openDatabase(file: string, role: ConnectionRole): Database {
   const db = new BetterSqlite3(file);
-  db.pragma('busy_timeout = 0');
-  if (role !== 'main') db.pragma('wal_autocheckpoint = 0');
-  db.pragma('synchronous = FULL');
-  return db;
+  try {
+    db.pragma('busy_timeout = 0');
+    if (role !== 'main') db.pragma('wal_autocheckpoint = 0');
+    db.pragma('synchronous = FULL');
+    return db;
+  } catch (error) {
+    db.close(); // e.g. SQLITE_BUSY while another process sets the file up: the caller tries again
+    throw error;
+  }
 }
 
 /** The event loop's connection, as the repositories use it. */

@@ -2,7 +2,7 @@ import { errors } from '../../shared/errors.js';
 
 interface Pending<Item, Result> {
   item: Item;
-  /** When this write gives up waiting for the lock (ms since the epoch). */
+  /** When this write gives up waiting for the lock (performance.now() ms: a wall-clock step cannot stretch it). */
   deadline: number;
   resolve(result: Result): void;
   reject(error: unknown): void;
@@ -37,7 +37,7 @@ export class GroupCommit<Item, Result> {
 
   submit(item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      this.queue.push({ item, deadline: Date.now() + this.options.lockTimeoutMs, resolve, reject });
+      this.queue.push({ item, deadline: performance.now() + this.options.lockTimeoutMs, resolve, reject });
       this.schedule();
     });
   }
@@ -62,7 +62,7 @@ export class GroupCommit<Item, Result> {
 
   /** Each write waits at most its own lock timeout, counted from submission, however many batches are ahead. */
   private async commit(pendings: Pending<Item, Result>[]): Promise<void> {
-    const now = Date.now();
+    const now = performance.now();
     const batch = pendings.filter((pending) => pending.deadline > now);
     for (const pending of pendings) if (pending.deadline <= now) pending.reject(errors.storeUnavailable());
     if (batch.length === 0) return;

@@ -15,7 +15,7 @@ function isBusy(error: unknown): boolean {
 
 /** The pause before the next attempt after `error`, or undefined to give up and throw it. */
 function nextPause(error: unknown, deadline: number, pause: number): number | undefined {
-  const remaining = deadline - Date.now();
+  const remaining = deadline - performance.now();
   return isBusy(error) && remaining > 0 ? Math.min(pause, remaining) : undefined;
 }
 
@@ -25,7 +25,7 @@ function nextPause(error: unknown, deadline: number, pause: number): number | un
  * request of this process). A busy statement has done nothing, so trying again is safe.
  */
 export async function waitForLock<T>(operation: () => T, { timeoutMs, maxPauseMs = 20 }: LockWait): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (let pause = 1; ; pause = Math.min(pause * 2, maxPauseMs)) {
     try {
       return operation();
@@ -42,7 +42,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** waitForLock for a thread that may block (the writer thread): the same attempts, pauses slept with Atomics.wait. */
 export function waitForLockSync<T>(operation: () => T, { timeoutMs, maxPauseMs = 20 }: LockWait): T {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (let pause = 1; ; pause = Math.min(pause * 2, maxPauseMs)) {
     try {
       return operation();

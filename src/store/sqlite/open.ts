@@ -39,10 +39,10 @@ function createPrivately(file: string): void {
 
 export async function openSqliteStore({ file, lockTimeoutMs = 5000, logger }: SqliteStoreOptions): Promise<Store> {
   createPrivately(file);
-  const db = openDatabase(file, 'main');
   const lockWait: LockWait = { timeoutMs: lockTimeoutMs };
+  // Several instances may open the file at once: each step waits its turn, opening included.
+  const db = await waitForLock(() => openDatabase(file, 'main'), lockWait);
   try {
-    // Several instances may open the file at once: each step waits its turn.
     await waitForLock(() => db.pragma('journal_mode = WAL'), lockWait);
     const { from, to } = await waitForLock(() => migrate(db), lockWait);
     if (from !== to) logger.info({ from, to }, 'SQLite schema migrated');

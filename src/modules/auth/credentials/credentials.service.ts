@@ -40,9 +40,12 @@ export function createCredentialsService({ users, passwords, tokens, loginThrott
     return user;
   }
 
-  /** The login's token; with the session the same login started, so that logging out with either ends both. */
-  function issueToken(userId: string, sessionId: string | undefined): Promise<string> {
-    return tokens.issue(userId, sessionId);
+  /**
+   * The login's token; with the session the same login started, so that logging out with either
+   * ends both. `issuedAt`: the login's issue instant (the revocation service's `issueInstant`).
+   */
+  function issueToken(userId: string, sessionId: string | undefined, issuedAt?: Date): Promise<string> {
+    return tokens.issue(userId, sessionId, issuedAt);
   }
 
   async function currentUser(identity: Identity): Promise<User> {

@@ -5,6 +5,7 @@ import type { UserRepository } from '../../users/index.js';
 import type { AuthEvents } from '../auth-events.js';
 import type { SessionKeepAlive } from '../sessions/session-store.js';
 import type { TokenService } from '../tokens/tokens.js';
+import { CLOCK_SKEW_TOLERANCE_MS, REVOCATION_GRACE_MS } from './clock-skew.js';
 import type { RevocationRepository } from './revocations.repository.js';
 
 export interface RevocationServiceDeps {
@@ -89,18 +90,41 @@ export function createRevocationService({ revocations, users, tokens, sessions, 
   /** Ends the credentials of this login: the token, and the session it shares a login with. */
   async function logout(identity: Identity): Promise<void> {
     const pending: Promise<void>[] = [];
-    if (identity.token) pending.push(revocations.revoke(tokenRevocationKey(identity.token.tokenId), identity.token.expiresAt));
-    if (identity.sessionId) pending.push(revocations.revoke(sessionRevocationKey(identity.sessionId), new Date(Date.now() + lifetimeMs)));
+    const until = (instant: number) => new Date(instant + REVOCATION_GRACE_MS);
+    if (identity.token) pending.push(revocations.revoke(tokenRevocationKey(identity.token.tokenId), until(identity.token.expiresAt.getTime())));
+    if (identity.sessionId) pending.push(revocations.revoke(sessionRevocationKey(identity.sessionId), until(Date.now() + lifetimeMs)));
     await Promise.all(pending);
     events.emit('loggedOut', identity);
   }
 
-  /** Ends every credential of the user issued until now, and every socket opened with one, on every instance. */
+  /**
+   * Ends every credential of the user issued until now, and every socket opened with one, on every
+   * instance. "Until now" is compared with each credential's issue time, which the instance that
+   * issued it read from its own clock: so what is revoked is everything issued up to
+   * CLOCK_SKEW_TOLERANCE_MS later than this clock reads (a login made a moment ago on an instance
+   * whose clock is ahead), and logins after this one start after that instant (`issueInstant`).
+   * Each call also revokes everything a previous one let through.
+   */
   async function logoutEverywhere(userId: string): Promise<void> {
-    const now = Date.now();
-    await revocations.revokeAllBefore(userId, new Date(now), new Date(now + lifetimeMs));
+    const previous = await revocations.revokedBefore(userId);
+    const before = Math.max(Date.now() + CLOCK_SKEW_TOLERANCE_MS, previous === undefined ? 0 : previous.getTime() + 1000);
+    await revocations.revokeAllBefore(userId, new Date(before), new Date(before + lifetimeMs + REVOCATION_GRACE_MS));
     events.emit('loggedOutEverywhere', userId);
   }
 
-  return { authenticateToken, authenticateSession, isStillValid, logout, logoutEverywhere };
+  /**
+   * The issue time of a credential issued to the user now: this clock's, or, when the user's last
+   * "log out everywhere" was recorded for a later instant (it reaches the skew tolerance ahead, or
+   * it was recorded by a clock ahead of this one), the first whole second after that instant, so
+   * that a login made after it is never taken for one made before it. A token's expiry still
+   * counts from now; a session's JWT_TTL lifetime counts from this instant (so a session begun
+   * just after a "log out everywhere" may last up to the skew tolerance longer).
+   */
+  async function issueInstant(userId: string): Promise<Date> {
+    const before = await revocations.revokedBefore(userId);
+    const firstSecondAfter = before === undefined ? 0 : (Math.floor(before.getTime() / 1000) + 1) * 1000;
+    return new Date(Math.max(Date.now(), firstSecondAfter));
+  }
+
+  return { authenticateToken, authenticateSession, isStillValid, logout, logoutEverywhere, issueInstant };
 }

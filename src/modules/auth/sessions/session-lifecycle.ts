@@ -1,8 +1,12 @@
 import type { Request } from 'express';
 import { errors } from '../../../shared/errors.js';
 
-/** A fresh session id at every login, so a session id planted before login is worthless. Resolves with it. */
-export function startSession(req: Request, userId: string): Promise<string> {
+/**
+ * A fresh session id at every login, so a session id planted before login is worthless. Resolves
+ * with it. `startedAt` (default now) is the login's issue instant: "log out everywhere" compares it,
+ * and the session ends JWT_TTL after it.
+ */
+export function startSession(req: Request, userId: string, startedAt = new Date()): Promise<string> {
   return new Promise((resolve, reject) => {
     const fail = (cause: unknown) => {
       dropSession(req);
@@ -12,7 +16,7 @@ export function startSession(req: Request, userId: string): Promise<string> {
     req.session.regenerate((regenerateError) => {
       if (regenerateError) return fail(regenerateError);
       req.session.userId = userId;
-      req.session.createdAt = Date.now();
+      req.session.createdAt = startedAt.getTime();
       req.session.save((saveError) => (saveError ? fail(saveError) : resolve(req.sessionID)));
     });
   });

@@ -29,8 +29,11 @@ const claimsSchema = z.object({
 });
 
 export interface TokenService {
-  /** A token for the user; `sessionId` ties it to the session started by the same login. */
-  issue(userId: string, sessionId?: string): Promise<string>;
+  /**
+   * A token for the user; `sessionId` ties it to the session started by the same login. `issuedAt`
+   * (default now) is its `iat`, which "log out everywhere" compares; it expires ttlSeconds from now.
+   */
+  issue(userId: string, sessionId?: string, issuedAt?: Date): Promise<string>;
   /** Checks signature, issuer and expiry; throws unauthorized otherwise. Revocation is checked by the caller. */
   verify(token: string): Promise<TokenClaims>;
 }
@@ -45,14 +48,14 @@ export function createTokenService({ secret, ttlSeconds }: { secret: string; ttl
   // Expiry is checked on every use; revocation is the caller's, on every use too.
   const verified = new LRUCache<string, TokenClaims>({ max: VERIFIED_TOKENS_CACHED });
   return {
-    async issue(userId, sessionId) {
+    async issue(userId, sessionId, issuedAt) {
       return new SignJWT(sessionId === undefined ? {} : { sid: sessionId })
         .setProtectedHeader({ alg: ALGORITHM, typ: TYPE })
         .setSubject(userId)
         .setJti(randomUUID())
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
-        .setIssuedAt()
+        .setIssuedAt(issuedAt)
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key);
     },
