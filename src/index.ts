@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { startParley, type RunningParley } from './start.js';
-import { SchemaTooNewError } from './store/index.js';
+import { StoreStartupError } from './store/index.js';
 
 function handleSignals(parley: RunningParley, logger: Logger, timeoutMs: number): void {
   let stopping = false;
@@ -56,8 +56,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // A database from a newer release is the operator's to resolve: say so plainly, without a stack.
-  if (error instanceof SchemaTooNewError) console.error(`Parley cannot start: ${error.message}`);
+  // A store that cannot be used is the operator's to resolve: say so plainly, in one line, without a stack.
+  if (error instanceof StoreStartupError) console.error(`Parley cannot start: ${error.message}`);
   else console.error('Parley failed to start:', error);
   process.exit(1);
 });

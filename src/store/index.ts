@@ -3,7 +3,7 @@ import { openMongoStore } from './mongo/index.js';
 import { openSqliteStore } from './sqlite/index.js';
 import type { Store } from './store.js';
 
-export { SchemaTooNewError, type Store } from './store.js';
+export { SchemaTooNewError, StoreStartupError, type Store } from './store.js';
 
 export interface StoreOptions {
   /** MongoDB when set, else SQLite. */

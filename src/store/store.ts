@@ -17,7 +17,15 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * The store cannot be used, for a reason the operator must resolve: its message says what failed
+ * and what to check, in one line, and is printed as it is (no stack) before exiting 1.
+ */
+export class StoreStartupError extends Error {
+  override name = 'StoreStartupError';
+}
+
 /** The database was written by a newer release of Parley: this one refuses to start on it. */
-export class SchemaTooNewError extends Error {
+export class SchemaTooNewError extends StoreStartupError {
   override name = 'SchemaTooNewError';
 }

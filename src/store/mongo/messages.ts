@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import type { InsertResult, MessageRepository, NewMessage, StoredMessage } from '../../modules/chats/index.js';
+import { errors } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { isDuplicateKeyError } from './errors.js';
 import type { MessageDocument, MongoConnection, MongoModels } from './models.js';
@@ -34,21 +35,26 @@ export async function ensureMessageSequence({ counters }: MongoModels): Promise<
  * single-node one is enough). Inserts use the driver's collection: no document casting,
  * the input is already validated.
  */
-export function createMessageRepository({ connection, models: { messages, counters }, run }: MongoConnection, logger: Logger): MessageRepository {
+export function createMessageRepository({ connection, models: { messages, counters }, run, timeoutMs }: MongoConnection, logger: Logger): MessageRepository {
+  const maxTimeMS = timeoutMs;
+
   async function insertWithNextSeq(fields: Omit<MessageDocument, '_id' | 'seq'>): Promise<MessageDocument> {
+    // withTransaction retries a transient failure for up to 120 s: never past the store's timeout.
+    const deadline = performance.now() + timeoutMs;
     const session = await connection.startSession();
     try {
       let inserted: MessageDocument | undefined;
       await session.withTransaction(async () => {
+        if (performance.now() > deadline) throw errors.storeUnavailable(new Error('transaction retries ran past STORE_TIMEOUT'));
         const counter = await counters.collection.findOneAndUpdate(
           { _id: MESSAGE_SEQUENCE } as object,
           { $inc: { value: 1 } },
-          { returnDocument: 'after', session },
+          { returnDocument: 'after', session, maxTimeMS },
         );
         if (!counter) throw new Error('message sequence counter is missing');
         inserted = { _id: new Types.ObjectId(), seq: counter['value'] as number, ...fields };
         await messages.collection.insertOne(inserted, { session });
-      });
+      }, { maxCommitTimeMS: timeoutMs });
       if (!inserted) throw new Error('message transaction did not run');
       return inserted;
     } finally {
@@ -57,7 +63,7 @@ export function createMessageRepository({ connection, models: { messages, counte
   }
 
   async function findByClientMsgId(senderId: string, clientMsgId: string): Promise<StoredMessage | undefined> {
-    const doc = await messages.collection.findOne<MessageDocument>({ senderId, clientMsgId });
+    const doc = await messages.collection.findOne<MessageDocument>({ senderId, clientMsgId }, { maxTimeMS });
     return doc ? toStoredMessage(doc) : undefined;
   }
 
@@ -89,7 +95,7 @@ export function createMessageRepository({ connection, models: { messages, counte
     },
     async listConversationNewestFirst(conversationId, { beforeSeq, limit }) {
       const filter = beforeSeq === undefined ? { conversationId } : { conversationId, seq: { $lt: beforeSeq } };
-      const docs = await run(() => messages.collection.find<MessageDocument>(filter).sort({ seq: -1 }).limit(limit).toArray());
+      const docs = await run(() => messages.collection.find<MessageDocument>(filter).sort({ seq: -1 }).limit(limit).maxTimeMS(maxTimeMS).toArray());
       return docs.map(toStoredMessage);
     },
     async listForUserAfter(userId, { afterSeq, limit }) {
@@ -99,6 +105,7 @@ export function createMessageRepository({ connection, models: { messages, counte
           .find<MessageDocument>({ $or: [{ senderId: userId, seq: after }, { receiverId: userId, seq: after }] })
           .sort({ seq: 1 })
           .limit(limit)
+          .maxTimeMS(maxTimeMS)
           .toArray(),
       );
       return docs.map(toStoredMessage);

@@ -129,6 +129,8 @@ export function createModels(connection: Connection): MongoModels {
 export interface MongoConnection {
   connection: Connection;
   models: MongoModels;
-  /** Runs driver calls, failing with this driver's errors translated (errors.ts). */
+  /** STORE_TIMEOUT, in ms: each query's maxTimeMS, and the deadline `run` puts on an operation. */
+  timeoutMs: number;
+  /** Runs driver calls within timeoutMs, failing with this driver's errors translated (errors.ts). */
   run<T>(operation: () => Promise<T>): Promise<T>;
 }

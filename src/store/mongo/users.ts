@@ -11,7 +11,7 @@ const toUser = (doc: UserDocument): User => ({
   createdAt: doc.createdAt.toISOString(),
 });
 
-export function createUserRepository({ models: { users }, run }: MongoConnection): UserRepository {
+export function createUserRepository({ models: { users }, run, timeoutMs }: MongoConnection): UserRepository {
   return {
     async create({ username, passwordHash, createdAt }: NewUser) {
       try {
@@ -24,11 +24,11 @@ export function createUserRepository({ models: { users }, run }: MongoConnection
     },
     async findById(id) {
       if (!isObjectIdHex(id)) return undefined;
-      const doc = await run(() => users.findById(id).lean<UserDocument>().exec());
+      const doc = await run(() => users.findById(id).maxTimeMS(timeoutMs).lean<UserDocument>().exec());
       return doc ? toUser(doc) : undefined;
     },
     async findByUsernameWithPasswordHash(username) {
-      const doc = await run(() => users.findOne({ usernameLower: username.toLowerCase() }).lean<UserDocument>().exec());
+      const doc = await run(() => users.findOne({ usernameLower: username.toLowerCase() }).maxTimeMS(timeoutMs).lean<UserDocument>().exec());
       return doc ? { ...toUser(doc), passwordHash: doc.passwordHash } : undefined;
     },
     async searchByUsernamePrefix(prefix, limit) {
@@ -38,6 +38,7 @@ export function createUserRepository({ models: { users }, run }: MongoConnection
           .find({ usernameLower: { $gte: lower, $lt: prefixUpperBound(lower) } })
           .sort({ usernameLower: 1 })
           .limit(limit)
+          .maxTimeMS(timeoutMs)
           .lean<UserDocument[]>()
           .exec(),
       );
