@@ -44,23 +44,41 @@ describe.skipIf(!uri)(uri ? 'MongoDB schema migrations' : 'MongoDB schema migrat
     await open(name);
     expect(await db?.collection('parley_meta').findOne({ _id: 'schema' as never })).toEqual({ _id: 'schema', version: latest });
     const messageIndexes = (await db?.collection('messages').indexes())?.map((index) => index.name);
-    expect(messageIndexes).toEqual(expect.arrayContaining(['seq_1', 'conversationId_1_seq_-1', 'senderId_1_clientMsgId_1']));
-    expect(await db?.collection('counters').findOne({ _id: 'messages' as never })).toEqual({ _id: 'messages', value: 0 });
+    expect(messageIndexes).toEqual(expect.arrayContaining(['conversationId_1_seq_-1', 'senderId_1_clientMsgId_1']));
+    expect(messageIndexes).not.toContain('seq_1'); // no store-wide sequence any more
+    const feedIndexes = (await db?.collection('feeds').indexes())?.map((index) => index.name);
+    expect(feedIndexes).toContain('userId_1_pos_1');
   });
 
-  it('upgrades a database as 0.1.0 left it (no version document): its data and its sequence carry on', async () => {
+  it('upgrades a database as 0.1.0 left it: its messages join their participants’ feeds at their old seq, old sync cursors go on working, numbers carry on above', async () => {
     const { name, db } = freshDatabase();
-    await db?.collection('counters').insertOne({ _id: 'messages' as never, value: 41 });
-    const store = await open(name);
-    expect(await db?.collection('parley_meta').findOne({ _id: 'schema' as never })).toEqual({ _id: 'schema', version: latest });
-    const { message } = await store.messages.insert({
-      conversationId: 'dm:a:b',
-      senderId: 'a',
-      receiverId: 'b',
-      message: 'after the upgrade',
+    const messages = db?.collection('messages');
+    await messages?.createIndex({ seq: 1 }, { unique: true }); // as 0.1.0 made it
+    const old = (seq: number, conversationId: string, senderId: string, receiverId: string) => ({
+      _id: new mongoose.Types.ObjectId(),
+      seq,
+      conversationId,
+      senderId,
+      receiverId,
+      message: `old ${seq}`,
       createdAt: new Date(),
     });
-    expect(message.seq).toBe(42);
+    await messages?.insertMany([old(39, 'dm:a:c', 'c', 'a'), old(40, 'dm:a:b', 'a', 'b'), old(41, 'dm:a:b', 'b', 'a')]);
+    await db?.collection('counters').insertOne({ _id: 'messages' as never, value: 41 });
+
+    const store = await open(name);
+    expect(await db?.collection('parley_meta').findOne({ _id: 'schema' as never })).toEqual({ _id: 'schema', version: latest });
+    expect((await messages?.indexes())?.map((index) => index.name)).not.toContain('seq_1');
+    const feedOf = async (userId: string, afterPosition = 0) =>
+      (await store.messages.listFeedAfter(userId, { afterPosition, limit: 100 })).map((entry) => [entry.position, entry.message.message]);
+    expect(await feedOf('a')).toEqual([[39, 'old 39'], [40, 'old 40'], [41, 'old 41']]);
+    expect(await feedOf('b', 40)).toEqual([[41, 'old 41']]); // a cursor issued before the upgrade
+
+    const { message } = await store.messages.insert({ conversationId: 'dm:a:b', senderId: 'a', receiverId: 'b', message: 'new', createdAt: new Date() });
+    expect(message.seq).toBe(42); // the conversation's counter starts at its largest seq
+    expect(await feedOf('b', 41)).toEqual([[42, 'new']]);
+    const { message: elsewhere } = await store.messages.insert({ conversationId: 'dm:x:y', senderId: 'x', receiverId: 'y', message: 'fresh', createdAt: new Date() });
+    expect(elsewhere.seq).toBe(1); // a new conversation counts from 1
   });
 
   it('refuses a database written by a newer release, before creating anything in it', async () => {

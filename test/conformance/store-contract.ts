@@ -298,15 +298,19 @@ export function describeStoreContract(
         expect(listed.map((message) => message.seq)).toEqual([...seqs].reverse());
       });
 
-      it('orders seq across conversations in insertion order (one sequence for the whole store)', async () => {
+      it('numbers a user’s feed in insertion order across conversations (positions strictly increase)', async () => {
         const first = conversation();
-        const second = conversation();
-        const seqs: number[] = [];
+        const second = { ...conversation(), senderId: first.senderId };
+        const texts: string[] = [];
         for (let i = 0; i < 10; i += 1) {
           const chat = i % 2 === 0 ? first : second;
-          seqs.push((await store.messages.insert(chat.message(`m${i}`))).message.seq);
+          texts.push(`m${i}`);
+          await store.messages.insert({ ...chat.message(`m${i}`), senderId: first.senderId });
         }
-        expect(isStrictlyIncreasing(seqs)).toBe(true);
+        const feed = await store.messages.listFeedAfter(first.senderId, { afterPosition: 0, limit: 100 });
+        expect(feed.map((entry) => entry.message.message)).toEqual(texts);
+        expect(isStrictlyIncreasing(feed.map((entry) => entry.position))).toBe(true);
+        for (const { position } of feed) expect(Number.isSafeInteger(position) && position > 0).toBe(true);
       });
 
       it('stores (senderId, clientMsgId) once: a retry returns created:false and the original, unchanged', async () => {
@@ -435,7 +439,7 @@ export function describeStoreContract(
         expect(others.every((message) => message.conversationId === other.conversationId)).toBe(true);
       });
 
-      it('lists what a user sent or received after a seq, oldest first, each once, self-messages included', async () => {
+      it('lists what a user sent or received after a feed position, oldest first, each once, self-messages included', async () => {
         const me = randomUUID();
         const peer = randomUUID();
         const stranger = randomUUID();
@@ -451,12 +455,18 @@ export function describeStoreContract(
           const { message } = await store.messages.insert(dm(from, to, `${from}->${to}`));
           if (from === me || to === me) mine.push(message);
         }
-        const all = await store.messages.listForUserAfter(me, { afterSeq: 0, limit: 100 });
-        expect(all).toEqual(mine);
-        const firstSeq = (mine[0] as StoredMessage).seq;
-        expect(await store.messages.listForUserAfter(me, { afterSeq: firstSeq, limit: 2 })).toEqual(mine.slice(1, 3));
-        const lastSeq = (mine.at(-1) as StoredMessage).seq;
-        expect(await store.messages.listForUserAfter(me, { afterSeq: lastSeq, limit: 100 })).toEqual([]);
+        const feed = (afterPosition: number, limit: number) => store.messages.listFeedAfter(me, { afterPosition, limit });
+        const all = await feed(0, 100);
+        expect(all.map((entry) => entry.message)).toEqual(mine);
+        const positions = all.map((entry) => entry.position);
+        expect(isStrictlyIncreasing(positions)).toBe(true);
+        expect((await feed(positions[0] as number, 2)).map((entry) => entry.message)).toEqual(mine.slice(1, 3));
+        expect(await feed(positions.at(-1) as number, 100)).toEqual([]);
+        // The other participants' feeds hold the same messages, each at a position of their own.
+        expect((await store.messages.listFeedAfter(stranger, { afterPosition: 0, limit: 100 })).map((entry) => entry.message.message)).toEqual([
+          `${peer}->${stranger}`,
+          `${stranger}->${me}`,
+        ]);
       });
     });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,14 +8,16 @@ import { createChatService, MessageEvents, type ChatService } from '../../src/mo
 import { createRateLimiter } from '../../src/redis/index.js';
 import type { Message } from '../../src/modules/chats/index.js';
 import type { Store } from '../../src/store/index.js';
+import { openMongoStore } from '../../src/store/mongo/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { silentLogger } from '../helpers/silent-logger.js';
 
 /*
- * Any interleaving of writers (two store handles on one file, as two instances would have,
+ * Any interleaving of writers (two store handles on one database, as two instances would have,
  * some sends racing each other) and readers syncing with small pages from their last
  * cursor: every reader ends up with every message involving it exactly once, in the order
- * the store committed them.
+ * the store committed them (a send that finished before another began comes before it). On
+ * SQLite always; on MongoDB when MONGODB_URI is set (reported by name as skipped otherwise).
  */
 const USERS = 3;
 const dirs: string[] = [];
@@ -22,14 +25,27 @@ afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: tr
 
 const noLimit = createRateLimiter({ keyPrefix: 'unused', points: 0, windowSeconds: 1 });
 
-async function setUp(): Promise<{ stores: Store[]; services: ChatService[]; userIds: string[] }> {
+type OpenTwo = () => Promise<Store[]>;
+
+async function twoSqliteHandles(): Promise<Store[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-sync-prop-'));
   dirs.push(dir);
   const file = path.join(dir, 'parley.db');
-  const stores = [await openSqliteStore({ file, logger: silentLogger }), await openSqliteStore({ file, logger: silentLogger })];
+  return [await openSqliteStore({ file, logger: silentLogger }), await openSqliteStore({ file, logger: silentLogger })];
+}
+
+const mongoUri = process.env['MONGODB_URI'];
+async function twoMongoHandles(): Promise<Store[]> {
+  const dbName = `parley-sync-prop-${randomBytes(4).toString('hex')}`;
+  const first = await openMongoStore({ uri: mongoUri as string, dbName, logger: silentLogger });
+  return [first, await openMongoStore({ uri: mongoUri as string, dbName, logger: silentLogger })];
+}
+
+async function setUp(openTwo: OpenTwo): Promise<{ stores: Store[]; services: ChatService[]; userIds: string[] }> {
+  const stores = await openTwo();
   const userIds: string[] = [];
   for (let i = 0; i < USERS; i++) {
-    const user = await (stores[0] as Store).users.create({ username: `u${i}`, passwordHash: 'x', createdAt: new Date() });
+    const user = await (stores[0] as Store).users.create({ username: `u${i}_${randomBytes(3).toString('hex')}`, passwordHash: 'x', createdAt: new Date() });
     userIds.push(user.id);
   }
   const services = stores.map((store) =>
@@ -51,21 +67,36 @@ const race = fc.record({ kind: fc.constant('race' as const), sends: fc.array(sen
 const sync = fc.record({ kind: fc.constant('sync' as const), via: fc.nat(1), reader: fc.nat(USERS - 1), limit: fc.integer({ min: 1, max: 3 }) });
 const operations = fc.array(fc.oneof(send, race, sync), { minLength: 1, maxLength: 40 });
 
-describe('sync cursor (property)', () => {
-  it('delivers every message to each of its users once, in commit order, under any interleaving', async () => {
+const targets: { name: string; openTwo: OpenTwo; skip: boolean; numRuns: number }[] = [
+  { name: 'SQLite (two handles on one file)', openTwo: twoSqliteHandles, skip: false, numRuns: 40 },
+  {
+    name: mongoUri ? 'MongoDB (two handles on one database)' : 'MongoDB (skipped: set MONGODB_URI to run)',
+    openTwo: twoMongoHandles,
+    skip: !mongoUri,
+    numRuns: 15,
+  },
+];
+
+for (const { name, openTwo, skip, numRuns } of targets) describe(`sync cursor (property): ${name}`, () => {
+  it.skipIf(skip)('delivers every message to each of its users once, in commit order, under any interleaving', async () => {
     await fc.assert(
       fc.asyncProperty(operations, async (ops) => {
-        const { stores, services, userIds } = await setUp();
+        const { stores, services, userIds } = await setUp(openTwo);
+        // A logical clock: a send that finished before another began must come first in every feed.
+        let clock = 0;
+        const span = new Map<string, { began: number; finished: number }>();
         const cursors: (string | undefined)[] = userIds.map(() => undefined);
         const received: Message[][] = userIds.map(() => []);
         const stored: Message[] = [];
         const user = (index: number) => userIds[index] as string;
 
         const doSend = async ({ via, from, to }: { via: number; from: number; to: number }) => {
+          const began = ++clock;
           const { message } = await (services[via] as ChatService).sendMessage(user(from), {
             receiverId: user(to),
             message: `${from}->${to}`,
           });
+          span.set(message.id, { began, finished: ++clock });
           stored.push(message);
         };
         const doSync = async (via: number, reader: number, limit: number) => {
@@ -89,12 +120,16 @@ describe('sync cursor (property)', () => {
           const ids = (received[reader] as Message[]).map((message) => message.id);
           expect(new Set(ids).size).toBe(ids.length); // exactly once
           expect([...ids].sort()).toEqual(mine.map((message) => message.id).sort()); // every one
-          const seqOf = (id: string) => Number(id); // SQLite ids are the seq
-          expect(ids.map(seqOf)).toEqual([...ids.map(seqOf)].sort((a, b) => a - b)); // commit order
+          ids.forEach((listedFirst, index) => {
+            for (const listedAfter of ids.slice(index + 1)) {
+              // Listed after it, so it must not have finished before the first one began.
+              expect((span.get(listedAfter) as { finished: number }).finished > (span.get(listedFirst) as { began: number }).began).toBe(true);
+            }
+          });
         }
         await Promise.all(stores.map((store) => store.close()));
       }),
-      { numRuns: 40 },
+      { numRuns },
     );
   }, 120_000);
 });

@@ -97,18 +97,18 @@ export function createChatService({ users, messages, events, sendRateLimiter, re
   }
 
   /**
-   * Everything the user sent or received after the cursor, in commit order. seq grows in
-   * commit order in both stores, so nothing committed later can land behind a cursor.
+   * Everything the user sent or received after the cursor, in commit order. Feed positions grow
+   * in commit order in both stores, so nothing committed later can land behind a cursor.
    */
   async function sync(userId: string, { since, limit }: SyncQuery): Promise<SyncPage> {
     await readRateLimiter.consume(userId);
-    const afterSeq = since === undefined ? 0 : decodeSyncCursor(since);
-    const rows = await messages.listForUserAfter(userId, { afterSeq, limit: limit + 1 });
-    const page = rows.slice(0, limit);
+    const afterPosition = since === undefined ? 0 : decodeSyncCursor(since);
+    const entries = await messages.listFeedAfter(userId, { afterPosition, limit: limit + 1 });
+    const page = entries.slice(0, limit);
     return {
-      messages: page.map(toPublicMessage),
-      cursor: encodeSyncCursor(page.at(-1)?.seq ?? afterSeq),
-      hasMore: rows.length > limit,
+      messages: page.map((entry) => toPublicMessage(entry.message)),
+      cursor: encodeSyncCursor(page.at(-1)?.position ?? afterPosition),
+      hasMore: entries.length > limit,
     };
   }
 

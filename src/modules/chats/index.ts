@@ -5,6 +5,7 @@ export { deliverMessages } from './delivery.socket.js';
 export { MessageEvents } from './message-events.js';
 export type {
   ConversationPageQuery,
+  FeedEntry,
   InsertResult,
   Message,
   MessageRepository,

@@ -4,8 +4,8 @@ import type { ChatMessage } from '../../protocol/events.js';
 export type Message = ChatMessage;
 
 /**
- * A stored message with its ordering key: a positive integer that grows in the order
- * messages are stored, the basis of history pagination and of sync cursors.
+ * A stored message with its ordering key in its conversation: a positive integer that grows in
+ * the order the conversation's messages are stored, the basis of history pagination.
  */
 export interface StoredMessage extends Message {
   conversationId: string;
@@ -34,9 +34,20 @@ export interface ConversationPageQuery {
 }
 
 export interface SyncPageQuery {
-  /** Only messages with a larger seq. 0 for everything. */
-  afterSeq: number;
+  /** Only entries at a larger position. 0 for everything. */
+  afterPosition: number;
   limit: number;
+}
+
+/**
+ * A message in a user's feed (everything they sent or received), at its position there: a
+ * positive integer that grows in the order the user's messages are committed, the basis of
+ * sync cursors. How a store numbers it is its own (SQLite: one sequence for the store; MongoDB:
+ * a counter per user, so that sends between unrelated users never touch the same document).
+ */
+export interface FeedEntry {
+  position: number;
+  message: StoredMessage;
 }
 
 /** Storage of messages; implemented by every store driver (src/store/*), held to one contract suite. */
@@ -46,10 +57,10 @@ export interface MessageRepository {
   /** The newest `limit` messages of a conversation before the cursor, newest first. */
   listConversationNewestFirst(conversationId: string, query: ConversationPageQuery): Promise<StoredMessage[]>;
   /**
-   * The messages a user sent or received after a seq, oldest first. Because seq grows in
-   * commit order, a reader that has seen seq N has seen every committed message below it.
+   * The user's feed after a position, oldest first. Because positions grow in commit order, a
+   * reader that has seen position N has seen every committed entry below it.
    */
-  listForUserAfter(userId: string, query: SyncPageQuery): Promise<StoredMessage[]>;
+  listFeedAfter(userId: string, query: SyncPageQuery): Promise<FeedEntry[]>;
 }
 
 /** The public shape of a stored message. */

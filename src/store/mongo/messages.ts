@@ -1,11 +1,12 @@
-import { Types } from 'mongoose';
-import type { InsertResult, MessageRepository, NewMessage, StoredMessage } from '../../modules/chats/index.js';
+import { Types, type ClientSession } from 'mongoose';
+import type { FeedEntry, InsertResult, MessageRepository, NewMessage, StoredMessage } from '../../modules/chats/index.js';
 import { errors } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { isDuplicateKeyError } from './errors.js';
-import type { MessageDocument, MongoConnection, MongoModels } from './models.js';
+import type { FeedDocument, MessageDocument, MongoConnection } from './models.js';
 
-const MESSAGE_SEQUENCE = 'messages';
+export const conversationCounter = (conversationId: string) => `conv:${conversationId}`;
+export const feedCounter = (userId: string) => `user:${userId}`;
 
 function toStoredMessage(doc: MessageDocument): StoredMessage {
   const message: StoredMessage = {
@@ -21,40 +22,56 @@ function toStoredMessage(doc: MessageDocument): StoredMessage {
   return message;
 }
 
-/** Makes sure the sequence counter exists before any transaction increments it (a migration step). */
-export async function ensureMessageSequence({ counters }: MongoModels): Promise<void> {
-  await counters.collection.updateOne({ _id: MESSAGE_SEQUENCE } as object, { $setOnInsert: { value: 0 } }, { upsert: true });
-}
-
 /*
- * seq must grow in commit order, or a sync reader could pass seq N+1 before seq N becomes
- * visible and skip it for ever. So the counter increment and the insert share one
- * transaction: two sends both write the counter document, MongoDB lets only one of them
- * commit at a time (the other gets a write conflict and withTransaction retries it), and
- * the later commit always holds the larger seq. Transactions need a replica set (a
- * single-node one is enough). Inserts use the driver's collection: no document casting,
- * the input is already validated.
+ * No global hot spot: a send writes only documents of its own conversation and participants.
+ * In one transaction it takes the next value of the conversation's counter (the message's seq,
+ * for history) and of each participant's counter (the message's position in that user's feed,
+ * for sync), inserts the message and its feed entries. Two sends that share a counter (the same
+ * conversation, or a common user) conflict, and MongoDB lets only one of them commit at a time
+ * (the other gets a write conflict and withTransaction retries it), so the later commit always
+ * holds the larger number: a sync reader that has seen position N of a user's feed has seen
+ * everything committed below it. Sends between unrelated users touch no common document.
+ * Transactions need a replica set (a single-node one is enough; checked at start-up).
+ * Inserts use the driver's collections: no document casting, the input is already validated.
  */
-export function createMessageRepository({ connection, models: { messages, counters }, run, timeoutMs }: MongoConnection, logger: Logger): MessageRepository {
+export function createMessageRepository({ connection, models: { messages, feeds, counters }, run, timeoutMs }: MongoConnection, logger: Logger): MessageRepository {
   const maxTimeMS = timeoutMs;
 
-  async function insertWithNextSeq(fields: Omit<MessageDocument, '_id' | 'seq'>): Promise<MessageDocument> {
+  async function next(counterId: string, session: ClientSession): Promise<number> {
+    const counter = await counters.collection.findOneAndUpdate(
+      { _id: counterId } as object,
+      { $inc: { value: 1 } },
+      { upsert: true, returnDocument: 'after', session, maxTimeMS },
+    );
+    if (!counter) throw new Error(`counter ${counterId} did not answer`);
+    return counter['value'] as number;
+  }
+
+  async function insertInTransaction(fields: Omit<MessageDocument, '_id' | 'seq'>): Promise<MessageDocument> {
     // withTransaction retries a transient failure for up to 120 s: never past the store's timeout.
     const deadline = performance.now() + timeoutMs;
+    const participants = [...new Set([fields.senderId, fields.receiverId])];
     const session = await connection.startSession();
     try {
       let inserted: MessageDocument | undefined;
-      await session.withTransaction(async () => {
-        if (performance.now() > deadline) throw errors.storeUnavailable(new Error('transaction retries ran past STORE_TIMEOUT'));
-        const counter = await counters.collection.findOneAndUpdate(
-          { _id: MESSAGE_SEQUENCE } as object,
-          { $inc: { value: 1 } },
-          { returnDocument: 'after', session, maxTimeMS },
-        );
-        if (!counter) throw new Error('message sequence counter is missing');
-        inserted = { _id: new Types.ObjectId(), seq: counter['value'] as number, ...fields };
-        await messages.collection.insertOne(inserted, { session });
-      }, { maxCommitTimeMS: timeoutMs });
+      let attempts = 0;
+      await session.withTransaction(
+        async () => {
+          attempts += 1;
+          if (performance.now() > deadline) throw errors.storeUnavailable(new Error('transaction retries ran past STORE_TIMEOUT'));
+          const message: MessageDocument = { _id: new Types.ObjectId(), seq: await next(conversationCounter(fields.conversationId), session), ...fields };
+          const entries: FeedDocument[] = [];
+          for (const userId of participants) {
+            entries.push({ _id: new Types.ObjectId(), userId, pos: await next(feedCounter(userId), session), messageId: message._id });
+          }
+          await messages.collection.insertOne(message, { session });
+          await feeds.collection.insertMany(entries, { session });
+          inserted = message;
+        },
+        { maxCommitTimeMS: timeoutMs },
+      );
+      // Counted, so a test (and an operator at debug) can see contention: disjoint pairs should never retry.
+      if (attempts > 1) logger.debug({ attempts, conversationId: fields.conversationId }, 'message transaction retried');
       if (!inserted) throw new Error('message transaction did not run');
       return inserted;
     } finally {
@@ -77,7 +94,7 @@ export function createMessageRepository({ connection, models: { messages, counte
     const fields: Omit<MessageDocument, '_id' | 'seq'> = { ...message };
     if (clientMsgId === undefined) delete fields.clientMsgId;
     try {
-      return { message: toStoredMessage(await insertWithNextSeq(fields)), created: true };
+      return { message: toStoredMessage(await insertInTransaction(fields)), created: true };
     } catch (error) {
       // A concurrent retry of the same send won the unique index: answer with its message.
       if (clientMsgId === undefined || !isDuplicateKeyError(error)) throw error;
@@ -85,6 +102,28 @@ export function createMessageRepository({ connection, models: { messages, counte
       if (!existing) throw error;
       return { message: existing, created: false };
     }
+  }
+
+  /** The user's feed after a position: the entries by index, then their messages by id. */
+  async function feedAfter(userId: string, afterPosition: number, limit: number): Promise<FeedEntry[]> {
+    const entries = await feeds.collection
+      .find<FeedDocument>({ userId, pos: { $gt: afterPosition } })
+      .sort({ pos: 1 })
+      .limit(limit)
+      .maxTimeMS(maxTimeMS)
+      .toArray();
+    if (entries.length === 0) return [];
+    const docs = await messages.collection
+      .find<MessageDocument>({ _id: { $in: entries.map((entry) => entry.messageId) } })
+      .maxTimeMS(maxTimeMS)
+      .toArray();
+    const byId = new Map(docs.map((doc) => [doc._id.toHexString(), doc]));
+    return entries.map((entry) => {
+      // Written in one transaction with its entry, so it is there once the entry is.
+      const doc = byId.get(entry.messageId.toHexString());
+      if (!doc) throw new Error(`feed entry ${entry.userId}:${entry.pos} names a missing message`);
+      return { position: entry.pos, message: toStoredMessage(doc) };
+    });
   }
 
   return {
@@ -98,17 +137,6 @@ export function createMessageRepository({ connection, models: { messages, counte
       const docs = await run(() => messages.collection.find<MessageDocument>(filter).sort({ seq: -1 }).limit(limit).maxTimeMS(maxTimeMS).toArray());
       return docs.map(toStoredMessage);
     },
-    async listForUserAfter(userId, { afterSeq, limit }) {
-      const after = { $gt: afterSeq };
-      const docs = await run(() =>
-        messages.collection
-          .find<MessageDocument>({ $or: [{ senderId: userId, seq: after }, { receiverId: userId, seq: after }] })
-          .sort({ seq: 1 })
-          .limit(limit)
-          .maxTimeMS(maxTimeMS)
-          .toArray(),
-      );
-      return docs.map(toStoredMessage);
-    },
+    listFeedAfter: (userId, { afterPosition, limit }) => run(() => feedAfter(userId, afterPosition, limit)),
   };
 }

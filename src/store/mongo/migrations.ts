@@ -1,5 +1,5 @@
 import { SchemaTooNewError } from '../store.js';
-import { ensureMessageSequence } from './messages.js';
+import { ensureMessageSequence, perUserFeeds } from './feeds-migration.js';
 import type { MongoModels } from './models.js';
 
 /** One step of the schema's data: applied once per database, in order. */
@@ -17,6 +17,7 @@ export interface MongoMigration {
 export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
   // Release 0.1.0 wrote this counter at every start and recorded no version.
   { version: 1, description: 'the message sequence counter', up: ensureMessageSequence },
+  { version: 2, description: 'per-user feeds and per-conversation counters instead of one store-wide counter', up: perUserFeeds },
 ];
 
 const SCHEMA_DOCUMENT = 'schema';

@@ -16,7 +16,7 @@ export interface UserDocument {
 
 export interface MessageDocument {
   _id: Types.ObjectId;
-  /** Ordering key from the `counters` collection: grows in the order sends are stored. */
+  /** Ordering key in its conversation, from the conversation's counter (`conv:<id>`): grows in the order its sends are stored. */
   seq: number;
   conversationId: string;
   senderId: string;
@@ -24,6 +24,17 @@ export interface MessageDocument {
   message: string;
   clientMsgId?: string;
   createdAt: Date;
+}
+
+/**
+ * One entry of a user's feed: a message the user sent or received, at the next position of the
+ * user's own counter (`user:<id>`), written in the send's transaction. /sync reads it by index.
+ */
+export interface FeedDocument {
+  _id: Types.ObjectId;
+  userId: string;
+  pos: number;
+  messageId: Types.ObjectId;
 }
 
 export interface CounterDocument {
@@ -76,11 +87,19 @@ const messageSchema = new Schema<MessageDocument>(
   },
   { collection: 'messages', ...options },
 );
-messageSchema.index({ seq: 1 }, { unique: true });
+// History pages; the conversation's counter makes (conversationId, seq) unique. Sync reads feeds.
 messageSchema.index({ conversationId: 1, seq: -1 });
-messageSchema.index({ senderId: 1, seq: 1 });
-messageSchema.index({ receiverId: 1, seq: 1 });
 messageSchema.index({ senderId: 1, clientMsgId: 1 }, { unique: true, partialFilterExpression: { clientMsgId: { $type: 'string' } } });
+
+const feedSchema = new Schema<FeedDocument>(
+  {
+    userId: { type: String, required: true },
+    pos: { type: Number, required: true },
+    messageId: { type: Schema.Types.ObjectId, required: true },
+  },
+  { collection: 'feeds', ...options },
+);
+feedSchema.index({ userId: 1, pos: 1 }, { unique: true });
 
 const counterSchema = new Schema<CounterDocument>(
   { _id: { type: String, required: true }, value: { type: Number, required: true } },
@@ -108,6 +127,7 @@ const metaSchema = new Schema<MetaDocument>(
 export interface MongoModels {
   users: Model<UserDocument>;
   messages: Model<MessageDocument>;
+  feeds: Model<FeedDocument>;
   counters: Model<CounterDocument>;
   revocations: Model<RevocationDocument>;
   userRevocations: Model<UserRevocationDocument>;
@@ -118,6 +138,7 @@ export function createModels(connection: Connection): MongoModels {
   return {
     users: connection.model<UserDocument>('User', userSchema),
     messages: connection.model<MessageDocument>('Message', messageSchema),
+    feeds: connection.model<FeedDocument>('Feed', feedSchema),
     counters: connection.model<CounterDocument>('Counter', counterSchema),
     revocations: connection.model<RevocationDocument>('Revocation', revocationSchema),
     userRevocations: connection.model<UserRevocationDocument>('UserRevocation', userRevocationSchema),

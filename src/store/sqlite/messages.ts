@@ -29,9 +29,13 @@ export function createMessageRepository({ db, run }: SqliteConnection, writer: M
       const rows = await run(() => newestFirst.all(conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit));
       return rows.map(toStoredMessage);
     },
-    async listForUserAfter(userId, { afterSeq, limit }) {
-      const rows = await run(() => forUserAfter.all(userId, afterSeq, userId, afterSeq, userId, limit));
-      return rows.map(toStoredMessage);
+    // One writer, one sequence: the store-wide seq is every user's feed position.
+    async listFeedAfter(userId, { afterPosition, limit }) {
+      const rows = await run(() => forUserAfter.all(userId, afterPosition, userId, afterPosition, userId, limit));
+      return rows.map((row) => {
+        const message = toStoredMessage(row);
+        return { position: message.seq, message };
+      });
     },
   };
 }
