@@ -7,6 +7,8 @@ export interface TcpProxy {
   partition(): void;
   /** New connections carry bytes again; those that lived through the partition stay dead, as after a real one. */
   heal(): void;
+  /** Closes every connection now (both sides see it closed); new ones are accepted. */
+  cut(): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,12 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     },
     heal() {
       partitioned = false;
+    },
+    cut() {
+      for (const { client, upstream } of connections) {
+        client.destroy();
+        upstream.destroy();
+      }
     },
     async close() {
       for (const { client, upstream } of connections) {
