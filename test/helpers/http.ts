@@ -13,6 +13,8 @@ export interface RequestOptions {
   token?: string;
   cookie?: string;
   headers?: Record<string, string>;
+  /** Fails the request after this long (a frozen server accepts and never answers). Default 30 s. */
+  timeoutMs?: number;
 }
 
 /** Real HTTP against a listening server, answering with the parsed JSON body. */
@@ -23,7 +25,7 @@ export async function request(baseUrl: string, method: string, path: string, opt
   if (body !== undefined) headers['content-type'] ??= 'application/json';
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   if (options.cookie) headers['cookie'] = options.cookie;
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
   const text = await response.text();
   const isJson = response.headers.get('content-type')?.includes('application/json') ?? false;
   const sessionCookie = response.headers

@@ -55,7 +55,10 @@ export async function spawnParley(env: Record<string, string>): Promise<ParleyPr
     child,
     output: () => output,
     async kill(signal) {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT'); // a stopped process keeps SIGTERM pending until it resumes
+        child.kill(signal);
+      }
       return exited;
     },
   };
