@@ -76,6 +76,8 @@ io.on('connection', (socket) => {
   socket.on('send_message', (payload, ack) => {
     const message: ChatMessage = {
       id: `${idPrefix}${++nextId}`,
+      // The same payload as Parley's, so the bytes on the wire compare fairly.
+      conversationId: senderId < payload.receiverId ? `dm:${senderId}:${payload.receiverId}` : `dm:${payload.receiverId}:${senderId}`,
       senderId,
       receiverId: payload.receiverId,
       message: payload.message,

@@ -12,6 +12,8 @@ export { ERROR_CATALOGUE, ERROR_CODES, type ErrorBody, type ErrorCode } from './
 
 export interface ChatMessage {
   id: string;
+  /** The conversation it belongs to: the same opaque id for both participants, stable forever. */
+  conversationId: string;
   senderId: string;
   receiverId: string;
   message: string;

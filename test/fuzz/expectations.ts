@@ -60,11 +60,13 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export function checkMessageShape(message: unknown, evidence: unknown): asserts message is Record<string, string> {
   check(isPlainObject(message), 'a message that is not an object', evidence);
   const keys = Object.keys(message).sort();
-  const expected = ['createdAt', 'id', 'message', 'receiverId', 'senderId'];
+  const expected = ['conversationId', 'createdAt', 'id', 'message', 'receiverId', 'senderId'];
   if ('clientMsgId' in message) expected.unshift('clientMsgId');
   check(JSON.stringify(keys) === JSON.stringify(expected.sort()), `a message with keys ${keys.join(', ')}`, evidence);
   for (const key of keys) check(typeof message[key] === 'string', `message.${key} is not a string`, evidence);
   check(ISO_UTC.test(message['createdAt'] as string), 'createdAt is not an ISO-8601 UTC time', evidence);
+  const [low, high] = [message['senderId'], message['receiverId']].sort() as [string, string];
+  check(message['conversationId'] === `dm:${low}:${high}`, 'conversationId is not the pair’s', evidence);
 }
 
 /** The server is still up and ready after an input: the health check answers 200. */

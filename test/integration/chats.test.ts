@@ -1,3 +1,4 @@
+import { directConversationId } from '../../src/modules/chats/conversation-id.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, request, type RegisteredUser } from '../helpers/http.js';
 import { startTestParley, type TestParley } from '../helpers/parley.js';
@@ -34,6 +35,7 @@ describe('POST /chats/:userId/send', () => {
     expect(response.status).toBe(201);
     expect(response.body.message).toEqual({
       id: expect.any(String),
+      conversationId: directConversationId(alice.user.id, bob.user.id),
       senderId: alice.user.id,
       receiverId: bob.user.id,
       message: text,

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/protocol/events.js';
+import { directConversationId } from '../../src/modules/chats/conversation-id.js';
 import { MIGRATIONS } from '../../src/store/sqlite/index.js';
 import { request } from '../helpers/http.js';
 import { makeDataDir, startTestParley, type TestParley } from '../helpers/parley.js';
@@ -27,6 +28,8 @@ interface Fixture {
 }
 
 const fixture = JSON.parse(fs.readFileSync(path.join(fixtureDir, 'fixture.json'), 'utf8')) as Fixture;
+// 0.1.0 returned messages without their conversationId; this release adds it (and nothing else).
+for (const message of fixture.messages) message.conversationId = directConversationId(message.senderId, message.receiverId);
 const latestVersion = MIGRATIONS.at(-1)?.version as number;
 
 /** A private copy of the fixture's data folder: opening a database writes next to it. */

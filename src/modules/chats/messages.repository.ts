@@ -8,7 +8,6 @@ export type Message = ChatMessage;
  * the order the conversation's messages are stored, the basis of history pagination.
  */
 export interface StoredMessage extends Message {
-  conversationId: string;
   seq: number;
 }
 
@@ -64,6 +63,6 @@ export interface MessageRepository {
 }
 
 /** The public shape of a stored message. */
-export function toPublicMessage({ conversationId: _conversationId, seq: _seq, ...message }: StoredMessage): Message {
+export function toPublicMessage({ seq: _seq, ...message }: StoredMessage): Message {
   return message;
 }
