@@ -46,9 +46,9 @@ export const overTheWire = (value: unknown): unknown => {
 /** The value a limit query parameter gets: its default when absent, a number, or "invalid". */
 export function expectedLimit(value: unknown, fallback: number, max: number): number | 'invalid' {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string') return 'invalid';
-  const limit = Number(value); // z.coerce.number()
-  return Number.isInteger(limit) && limit >= 1 && limit <= max ? limit : 'invalid';
+  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) return 'invalid'; // decimal digits only
+  const limit = Number(value);
+  return limit >= 1 && limit <= max ? limit : 'invalid';
 }
 
 /** A cursor of the server's format (`kind:seq`, base64url, canonical), whoever made it. */
