@@ -117,6 +117,9 @@ const envSchema = z.object({
     .default('32kb'),
 });
 
+/** Every environment variable Parley reads (the README's configuration table lists each). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   isProduction: boolean;
