@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startFakeStandaloneMongod } from '../helpers/fake-mongod.js';
+import { freePort } from '../helpers/free-port.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,20 +29,13 @@ function startParley(env: Record<string, string>): Promise<{ code: number | null
   });
 }
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** stderr without Node's deprecation warnings and the like, which are not Parley's. */
 const parleyLines = (stderr: string) => stderr.split('\n').filter((line) => line.trim() !== '' && !/^\(node:\d+\)|--trace-/.test(line));
 
 describe('starting with MongoDB (no MongoDB server needed)', () => {
   it('exits 1 with one line naming the host and the settings to check when nothing listens at MONGODB_URI', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { code, stderr } = await startParley({ MONGODB_URI: `mongodb://parley:secret@127.0.0.1:${port}/parley`, STORE_TIMEOUT: '500' });
     expect(code).toBe(1);
     const lines = parleyLines(stderr);

@@ -1,18 +1,10 @@
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/helpers/free-port.js';
 import { silentLogger } from '../../../test/helpers/silent-logger.js';
 import { StoreStartupError } from '../store.js';
 import { openMongoStore } from './open.js';
 import { connectFailure, hostsOf, requireTransactions } from './startup.js';
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const mongoHandles = () => process.getActiveResourcesInfo().filter((type) => type === 'TCPSocketWrap' || type === 'Timeout').length;
 
@@ -47,7 +39,7 @@ describe('MongoDB start-up', () => {
   });
 
   it('fails with that message when nothing listens, within the timeout, and leaves no connection behind', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const before = mongoHandles();
     const started = performance.now();
     const refusal = await openMongoStore({ uri: `mongodb://parley:secret@127.0.0.1:${port}/parley`, timeoutMs: 500, logger: silentLogger }).then(
