@@ -15,7 +15,13 @@ import {
   sessionKeepAlive,
   type AuthService,
 } from './modules/auth/index.js';
-import { createChatService, MessageEvents, type ChatService } from './modules/chats/index.js';
+import {
+  createChatService,
+  createConversationService,
+  MessageEvents,
+  type ChatService,
+  type ConversationService,
+} from './modules/chats/index.js';
 import { createHealthService, Readiness, type HealthProbe, type HealthService } from './modules/health/index.js';
 import { createMemoryPresence, createRedisPresence, type PresenceStore } from './modules/presence/index.js';
 import { createUsersService, type UsersService } from './modules/users/index.js';
@@ -41,6 +47,7 @@ export interface Container {
   auth: AuthService;
   users: UsersService;
   chats: ChatService;
+  conversations: ConversationService;
   health: HealthService;
   readiness: Readiness;
   /** Socket events under way (until acknowledged): shutdown waits for them before closing sockets. */
@@ -124,6 +131,13 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       readRateLimiter,
       loadShedder,
       logger: logger.child({ component: 'chats' }),
+    }),
+    conversations: createConversationService({
+      conversations: store.conversations,
+      users: store.users,
+      isOnline: (userId) => presence.isOnline(userId),
+      events: messageEvents,
+      readRateLimiter,
     }),
     health: createHealthService({ probes: healthProbes(store, redis), readiness, logger: logger.child({ component: 'health' }) }),
     readiness,

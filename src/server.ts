@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import { Server } from 'socket.io';
 import type { Container } from './container.js';
 import { disconnectOnLogout, revalidateSockets, socketAuthentication, whenCookieSent } from './modules/auth/index.js';
-import { deliverMessages, registerChatSocketHandlers } from './modules/chats/index.js';
+import { deliverMessages, registerChatSocketHandlers, registerConversationSocketHandlers } from './modules/chats/index.js';
 import { limitSocketsPerUser, trackPresence } from './modules/presence/index.js';
 import { createRedisAdapter } from './realtime/redis-adapter.js';
 import { closeSlowConsumers } from './realtime/slow-consumers.js';
@@ -48,9 +48,15 @@ function wireRealtime(io: ParleyIo, container: Container): PeriodicJob[] {
   io.use(socketAuthentication({ auth: container.auth, allowedOrigins: config.corsOrigins, logger: log }));
   io.use(limitSocketsPerUser({ presence: container.presence, maxSocketsPerUser: config.maxSocketsPerUser, logger: log }));
   const registerChatHandlers = registerChatSocketHandlers({ chats: container.chats, logger: log, inflight: container.inflight });
+  const registerConversationHandlers = registerConversationSocketHandlers({
+    conversations: container.conversations,
+    logger: log,
+    inflight: container.inflight,
+  });
   io.on('connection', (socket) => {
     log.debug({ socketId: socket.id, userId: socket.data.userId }, 'socket connected');
     registerChatHandlers(socket);
+    registerConversationHandlers(socket);
   });
   deliverMessages(io, container.messageEvents);
   disconnectOnLogout(io, container.authEvents);

@@ -11,6 +11,7 @@ export const ERROR_CATALOGUE = {
   invalid_credentials: { status: 401, when: 'Wrong username or password' },
   forbidden: { status: 403, when: 'Acting as another user; a cookie socket from an origin not allowed' },
   user_not_found: { status: 404, when: 'Unknown user id' },
+  not_found: { status: 404, when: 'No such conversation among the caller\'s (one without messages, another\'s, or none at all)' },
   route_not_found: { status: 404, when: 'No such route' },
   username_taken: { status: 409, when: 'Username exists in any letter case' },
   payload_too_large: { status: 413, when: 'Body larger than BODY_LIMIT' },

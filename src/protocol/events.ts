@@ -56,6 +56,56 @@ export interface SyncRequest extends Correlated {
 
 export type SyncAck = Ack<{ messages: ChatMessage[]; cursor: string; hasMore: boolean }>;
 
+/** A user as others see them. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  createdAt: string;
+  /** Has at least one socket open on some instance. */
+  online: boolean;
+}
+
+/**
+ * One of the caller's conversations, as the inbox lists it. The `...UpTo` fields are message
+ * ids (of the other participant's messages) or null; they only move forward.
+ */
+export interface Conversation {
+  id: string;
+  peer: PublicUser;
+  lastMessage: ChatMessage;
+  /** The peer's messages after readUpTo. */
+  unreadCount: number;
+  /** The caller has read up to this message. */
+  readUpTo: string | null;
+  /** The peer has read up to this message of the caller's. */
+  peerReadUpTo: string | null;
+  /** A device of the peer has the caller's messages up to this one. */
+  peerDeliveredUpTo: string | null;
+}
+
+export interface MarkPayload extends Correlated {
+  conversationId: string;
+  /** A message of the conversation (the peer's; marking one's own changes nothing). */
+  upTo: string;
+}
+
+export type MarkAck = Ack<{ conversation: Conversation }>;
+
+export type ReceiptType = 'delivered' | 'read';
+
+/**
+ * A watermark moved: `userId` has had (delivered) or read the conversation's messages up to
+ * `upTo`. Sent to both participants' sockets; a read that also moves delivered sends both.
+ */
+export interface ReceiptEvent {
+  conversationId: string;
+  userId: string;
+  type: ReceiptType;
+  upTo: string;
+  /** When it moved, ISO-8601 UTC. */
+  at: string;
+}
+
 export interface MessageErrorEvent {
   clientMsgId?: string;
   error: ErrorBody;
@@ -66,6 +116,10 @@ export interface ClientToServerEvents {
   send_message: (payload: SendMessagePayload, ack: (response: SendMessageAck) => void) => void;
   /** Everything sent or received after `since`, in commit order (same as GET /sync). */
   sync: (request: SyncRequest, ack: (response: SyncAck) => void) => void;
+  /** Moves the caller's read watermark (and delivered with it) forward (same as POST /conversations/:id/read). */
+  mark_read: (payload: MarkPayload, ack: (response: MarkAck) => void) => void;
+  /** Moves the caller's delivered watermark forward (same as POST /conversations/:id/delivered). */
+  mark_delivered: (payload: MarkPayload, ack: (response: MarkAck) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -75,6 +129,8 @@ export interface ServerToClientEvents {
   message_sent: (message: ChatMessage) => void;
   /** A send_message from this socket failed; the ack carries the same error. */
   message_error: (event: MessageErrorEvent) => void;
+  /** A watermark of a conversation moved, to every socket of both participants on every instance. */
+  receipt: (event: ReceiptEvent) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -53,6 +53,7 @@ export const errors = {
   invalidCredentials: () => new AppError('invalid_credentials', 'Invalid username or password'),
   forbidden: (message = 'Not allowed') => new AppError('forbidden', message),
   userNotFound: () => new AppError('user_not_found', 'User not found'),
+  notFound: (what: string) => new AppError('not_found', `${what} not found`),
   routeNotFound: (method: string, path: string) => new AppError('route_not_found', `No route for ${method} ${path}`),
   usernameTaken: () => new AppError('username_taken', 'Username is already taken'),
   payloadTooLarge: () => new AppError('payload_too_large', 'Request body is too large'),

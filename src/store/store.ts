@@ -1,5 +1,5 @@
 import type { RevocationRepository } from '../modules/auth/index.js';
-import type { MessageRepository } from '../modules/chats/index.js';
+import type { ConversationRepository, MessageRepository } from '../modules/chats/index.js';
 import type { UserRepository } from '../modules/users/index.js';
 
 /**
@@ -11,6 +11,7 @@ export interface Store {
   kind: 'sqlite' | 'mongodb';
   users: UserRepository;
   messages: MessageRepository;
+  conversations: ConversationRepository;
   revocations: RevocationRepository;
   /** Resolves when the store answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;

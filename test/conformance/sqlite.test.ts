@@ -6,6 +6,7 @@ import type { StoredMessage } from '../../src/modules/chats/index.js';
 import type { Store } from '../../src/store/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { silentLogger } from '../helpers/silent-logger.js';
+import { describeConversationContract } from './conversations-contract.js';
 import { describeStoreContract } from './store-contract.js';
 
 let dir: string;
@@ -27,6 +28,16 @@ function freshFile(): string {
 
 // Every test gets its own empty database file, so store-wide counts are exact.
 describeStoreContract('SQLite store', async () => openSqliteStore({ file: freshFile(), logger: silentLogger }), { isolated: true });
+
+let lastFile = '';
+describeConversationContract(
+  'SQLite conversations',
+  async () => {
+    lastFile = freshFile();
+    return openSqliteStore({ file: lastFile, logger: silentLogger });
+  },
+  async () => openSqliteStore({ file: lastFile, logger: silentLogger }),
+);
 
 describe('SQLite store: one file shared by several handles (as several processes would)', () => {
   const opened: Store[] = [];

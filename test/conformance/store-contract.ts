@@ -134,6 +134,14 @@ export function describeStoreContract(
         }
       });
 
+      it('findByIds returns the users among the ids that exist, leaving out unknown and malformed ids', async () => {
+        const alice = await store.users.create({ username: uniqueTag('a'), passwordHash: passwordHash(), createdAt: new Date() });
+        const bob = await store.users.create({ username: uniqueTag('b'), passwordHash: passwordHash(), createdAt: new Date() });
+        const found = await store.users.findByIds([bob.id, randomUUID(), unknownObjectIdHex(), 'nope', alice.id, bob.id]);
+        expect(found.sort((x, y) => x.id.localeCompare(y.id))).toEqual([alice, bob].sort((x, y) => x.id.localeCompare(y.id)));
+        expect(await store.users.findByIds([])).toEqual([]);
+      });
+
       it('findByUsernameWithPasswordHash is case-insensitive and returns the hash', async () => {
         const username = uniqueTag('Carol_');
         const hash = passwordHash();

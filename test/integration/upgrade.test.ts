@@ -79,6 +79,7 @@ describe('upgrading a data folder written by 0.1.0', () => {
     expect(version).toBe(latestVersion);
     for (const entry of fixture.schema) expect(names).toContain(entry.name);
     expect(names).toContain('user_revocations'); // version 2
+    expect(names).toContain('conversations'); // version 3
   });
 
   it('lets every user log in with their password, as the same user (whatever the letter case)', async () => {
@@ -115,6 +116,35 @@ describe('upgrading a data folder written by 0.1.0', () => {
     for (const tokenId of fixture.revokedTokenIds) expect(await revocations.isRevoked(`token:${tokenId}`)).toBe(true);
     for (const sessionId of fixture.revokedSessionIds) expect(await revocations.isRevoked(`session:${sessionId}`)).toBe(true);
     expect(await revocations.isRevoked('token:never-issued')).toBe(false);
+  });
+
+  it('gives every user their conversations from the old messages, newest first, all read: no flood of old unread', async () => {
+    for (const user of fixture.users) {
+      const byConversation = new Map<string, ChatMessage[]>();
+      for (const message of involving(user.id)) byConversation.set(message.conversationId, [...(byConversation.get(message.conversationId) ?? []), message]);
+      const lastReceived = (messages: ChatMessage[], receiverId: string) =>
+        messages.filter((message) => message.receiverId === receiverId && message.senderId !== receiverId).at(-1)?.id ?? null;
+      const expected = [...byConversation.entries()]
+        .map(([id, messages]) => {
+          const lastMessage = messages.at(-1) as ChatMessage;
+          const peerId = lastMessage.senderId === user.id ? lastMessage.receiverId : lastMessage.senderId;
+          return {
+            id,
+            peerId,
+            lastMessage,
+            unreadCount: 0,
+            readUpTo: lastReceived(messages, user.id),
+            peerReadUpTo: lastReceived(messages, peerId),
+            peerDeliveredUpTo: lastReceived(messages, peerId),
+          };
+        })
+        .sort((a, b) => Number(b.lastMessage.id) - Number(a.lastMessage.id));
+      const inbox = await request(parley.url, 'GET', '/conversations', { token: tokenOf(user.id) });
+      expect(inbox.status).toBe(200);
+      expect(
+        inbox.body.conversations.map(({ peer, ...conversation }: { peer: { id: string } }) => ({ ...conversation, peerId: peer.id })),
+      ).toEqual(expected);
+    }
   });
 
   it('still recognises a retry of a send stored by 0.1.0, and stores new messages after the old ones', async () => {

@@ -46,3 +46,22 @@ export const syncQuerySchema = z.object({
 });
 
 export type SyncQuery = z.infer<typeof syncQuerySchema>;
+
+/** dm:<user>:<user>, as directConversationId writes it; which ones exist is the store's answer. */
+export const conversationIdSchema = z
+  .string()
+  .max(140)
+  .regex(/^dm:[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_-]{1,64}$/, 'must be a conversation id');
+
+export const conversationIdParamsSchema = z.object({ id: conversationIdSchema });
+
+export const inboxQuerySchema = z.object({
+  limit: limitSchema(50, 200),
+  before: z.string().min(1).max(96).optional(),
+});
+
+export type InboxQueryInput = z.infer<typeof inboxQuerySchema>;
+
+export const markBodySchema = z.object({ upTo: idSchema });
+
+export const markPayloadSchema = z.object({ conversationId: conversationIdSchema, upTo: idSchema });

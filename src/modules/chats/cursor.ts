@@ -39,3 +39,26 @@ export function encodeSyncCursor(seq: number): string {
 export function decodeSyncCursor(cursor: string): number {
   return decodeCursor('s1', cursor, 'since');
 }
+
+/**
+ * Inbox: "conversations placed below `before` in the listing cut from snapshot `asOf`" (both feed
+ * positions). Its own tag and shape, so no other cursor passes for one.
+ */
+export interface InboxCursor {
+  asOf: number;
+  before: number;
+}
+
+export function encodeInboxCursor({ asOf, before }: InboxCursor): string {
+  return Buffer.from(`i1:${asOf}:${before}`).toString('base64url');
+}
+
+export function decodeInboxCursor(cursor: string): InboxCursor {
+  const match = /^i1:([1-9]\d{0,15}):([1-9]\d{0,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const asOf = Number(match?.[1]);
+  const before = Number(match?.[2]);
+  if (!match || !Number.isSafeInteger(asOf) || !Number.isSafeInteger(before) || encodeInboxCursor({ asOf, before }) !== cursor) {
+    throw errors.validation('before: not a cursor this server issued');
+  }
+  return { asOf, before };
+}

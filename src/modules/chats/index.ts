@@ -1,8 +1,20 @@
 export { chatsRoutes, syncRoutes } from './chats.routes.js';
 export { createChatService, type ChatService } from './chats.service.js';
 export { registerChatSocketHandlers } from './chats.socket.js';
+export { conversationsRoutes } from './conversations.routes.js';
+export { createConversationService, type ConversationService } from './conversations.service.js';
+export { registerConversationSocketHandlers } from './conversations.socket.js';
 export { deliverMessages } from './delivery.socket.js';
 export { MessageEvents } from './message-events.js';
+export type {
+  ConversationRecord,
+  ConversationRepository,
+  InboxEntry,
+  InboxPage,
+  InboxQuery,
+  MarkResult,
+  Watermark,
+} from './conversations.repository.js';
 export type {
   ConversationPageQuery,
   FeedEntry,

@@ -1,9 +1,17 @@
 import { EventEmitter } from 'node:events';
+import type { ReceiptEvent } from '../../protocol/events.js';
 import type { Message } from './messages.repository.js';
+
+/** A receipt, with the participant it is also for. */
+export interface Receipt extends ReceiptEvent {
+  peerId: string;
+}
 
 interface MessageEventMap {
   /** A message was stored for the first time (never for an idempotent retry). */
   created: [message: Message];
+  /** A watermark moved. */
+  receipt: [receipt: Receipt];
 }
 
 /**

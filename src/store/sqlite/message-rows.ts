@@ -61,7 +61,8 @@ export function toInsertResult(
 }
 
 /**
- * The insert of a batch of rows as one transaction, run on the writer thread's connection.
+ * The insert of a batch of rows as one transaction, run on the writer thread's connection,
+ * each with its participants' conversation rows (so the inbox never disagrees with the messages).
  * seq is an AUTOINCREMENT rowid: SQLite has one writer at a time, so seq grows in commit
  * order across every process sharing the file, and a reader never sees seq N+1 before seq N.
  */
@@ -74,10 +75,20 @@ export function createInsertBatch(db: Database): Transaction<(rows: MessageInser
     )
     .pluck();
   const byClientMsgId = db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE sender_id = ? AND client_msg_id = ?');
+  // Each participant's conversation row: the last message, and one more unread for the receiver.
+  const touchConversation = db.prepare<[userId: string, conversationId: string, peerId: string, seq: number, unread: number]>(
+    `INSERT INTO conversations (user_id, conversation_id, peer_id, last_seq, unread_count) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_seq = excluded.last_seq, unread_count = unread_count + excluded.unread_count`,
+  );
 
   function insertOne(row: MessageInsertRow): InsertOutcome {
     const seq = insertOrIgnore.get(...row);
-    if (seq !== undefined) return seq;
+    if (seq !== undefined) {
+      const [conversationId, senderId, receiverId] = row;
+      touchConversation.run(senderId, conversationId, receiverId, seq, 0);
+      if (receiverId !== senderId) touchConversation.run(receiverId, conversationId, senderId, seq, 1);
+      return seq;
+    }
     const [, senderId, , , clientMsgId] = row;
     const existing = clientMsgId === null ? undefined : byClientMsgId.get(senderId, clientMsgId);
     if (!existing) throw new Error('message was neither inserted nor found');

@@ -63,6 +63,36 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description:
+      'conversations: one row per user and conversation (last message, unread count, read and delivered watermarks); ' +
+      'existing messages all count as read',
+    up(db) {
+      // The watermarks point at the newest message the user received: all read, nothing unread.
+      db.exec(`
+        CREATE TABLE conversations (
+          user_id         TEXT NOT NULL,
+          conversation_id TEXT NOT NULL,
+          peer_id         TEXT NOT NULL,
+          last_seq        INTEGER NOT NULL,
+          unread_count    INTEGER NOT NULL DEFAULT 0,
+          read_seq        INTEGER NOT NULL DEFAULT 0,
+          delivered_seq   INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (user_id, conversation_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX conversations_by_activity ON conversations (user_id, last_seq);
+        INSERT INTO conversations (user_id, conversation_id, peer_id, last_seq, unread_count, read_seq, delivered_seq)
+          SELECT user_id, conversation_id, peer_id, max(seq), 0, max(received_seq), max(received_seq)
+          FROM (
+            SELECT sender_id AS user_id, receiver_id AS peer_id, conversation_id, seq, 0 AS received_seq FROM messages
+            UNION ALL
+            SELECT receiver_id, sender_id, conversation_id, seq, seq FROM messages WHERE receiver_id <> sender_id
+          )
+          GROUP BY user_id, conversation_id;
+      `);
+    },
+  },
 ];
 
 export interface MigrationOutcome {

@@ -6,6 +6,7 @@ import { openDatabase, type SqliteConnection } from './connection.js';
 import { rethrowAsStoreError } from './errors.js';
 import { waitForLock, type LockWait } from './lock-wait.js';
 import { MessageWriter } from './message-writer.js';
+import { createConversationRepository } from './conversations.js';
 import { createMessageRepository } from './messages.js';
 import { migrate } from './migrations.js';
 import { createRevocationRepository } from './revocations.js';
@@ -62,6 +63,7 @@ export async function openSqliteStore({ file, lockTimeoutMs = 5000, logger }: Sq
     kind: 'sqlite',
     users: createUserRepository(connection),
     messages: createMessageRepository(connection, writer, logger),
+    conversations: createConversationRepository(connection),
     revocations: createRevocationRepository(connection),
     async ping() {
       await waitForLock(() => probeWriteLock.immediate(), { timeoutMs: 1000 });

@@ -17,6 +17,7 @@ const toUser = (row: UserRow): User => ({ id: row.id, username: row.username, cr
 export function createUserRepository({ db, run }: SqliteConnection): UserRepository {
   const insert = db.prepare('INSERT INTO users (id, username, username_lower, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
   const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+  const byIds = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))');
   const byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_lower = ?');
   const byPrefix = db.prepare<[string, string, number], UserRow>(
     'SELECT * FROM users WHERE username_lower >= ? AND username_lower < ? ORDER BY username_lower LIMIT ?',
@@ -36,6 +37,11 @@ export function createUserRepository({ db, run }: SqliteConnection): UserReposit
     async findById(id) {
       const row = await run(() => byId.get(id));
       return row && toUser(row);
+    },
+    async findByIds(ids) {
+      if (ids.length === 0) return [];
+      // One statement per distinct count of ids would be cached by SQLite anyway; json_each keeps it one.
+      return (await run(() => byIds.all(JSON.stringify(ids)))).map(toUser);
     },
     async findByUsernameWithPasswordHash(username): Promise<UserWithPasswordHash | undefined> {
       const row = await run(() => byUsername.get(username.toLowerCase()));

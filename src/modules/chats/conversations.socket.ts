@@ -1,0 +1,33 @@
+import { socketHandler } from '../../realtime/socket-handler.js';
+import type { ParleySocket } from '../../realtime/types.js';
+import type { InflightTracker } from '../../shared/inflight.js';
+import type { Logger } from '../../shared/logger.js';
+import { markPayloadSchema } from './chats.schemas.js';
+import type { Watermark } from './conversations.repository.js';
+import type { ConversationService } from './conversations.service.js';
+
+export interface ConversationSocketDeps {
+  conversations: ConversationService;
+  logger: Logger;
+  inflight: InflightTracker;
+}
+
+/** mark_read and mark_delivered run the same service function as their REST routes. */
+export function registerConversationSocketHandlers({ conversations, logger, inflight }: ConversationSocketDeps) {
+  const onMark = (watermark: Watermark) =>
+    socketHandler({
+      schema: markPayloadSchema,
+      logger,
+      inflight,
+      handle: async (socket, { conversationId, upTo }) => ({
+        conversation: await conversations.mark(socket.data.userId, conversationId, watermark, upTo),
+      }),
+    });
+  const onMarkRead = onMark('read');
+  const onMarkDelivered = onMark('delivered');
+
+  return (socket: ParleySocket) => {
+    socket.on('mark_read', onMarkRead(socket));
+    socket.on('mark_delivered', onMarkDelivered(socket));
+  };
+}
