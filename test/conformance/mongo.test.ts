@@ -1,5 +1,6 @@
 import { openMongoStore } from '../../src/store/mongo/index.js';
 import { silentLogger } from '../helpers/silent-logger.js';
+import { describeConversationContract } from './conversations-contract.js';
 import { describeStoreContract } from './store-contract.js';
 
 /*
@@ -10,11 +11,14 @@ import { describeStoreContract } from './store-contract.js';
  */
 const uri = process.env['MONGODB_URI'];
 
-describeStoreContract(
-  uri ? 'MongoDB store' : 'MongoDB store conformance (skipped: set MONGODB_URI to run)',
-  async () => {
-    if (!uri) throw new Error('MONGODB_URI is not set');
-    return openMongoStore({ uri, logger: silentLogger });
-  },
-  { skip: !uri },
-);
+const open = async () => {
+  if (!uri) throw new Error('MONGODB_URI is not set');
+  return openMongoStore({ uri, logger: silentLogger });
+};
+
+describeStoreContract(uri ? 'MongoDB store' : 'MongoDB store conformance (skipped: set MONGODB_URI to run)', open, { skip: !uri });
+
+// Another instance is another store on the same database.
+describeConversationContract(uri ? 'MongoDB conversations' : 'MongoDB conversations conformance (skipped: set MONGODB_URI to run)', open, open, {
+  skip: !uri,
+});

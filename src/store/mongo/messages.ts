@@ -3,12 +3,13 @@ import type { FeedEntry, InsertResult, MessageRepository, NewMessage, StoredMess
 import { errors } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { isDuplicateKeyError } from './errors.js';
-import type { FeedDocument, MessageDocument, MongoConnection } from './models.js';
+import type { ConversationDocument, FeedDocument, MessageDocument, MongoConnection } from './models.js';
 
 export const conversationCounter = (conversationId: string) => `conv:${conversationId}`;
 export const feedCounter = (userId: string) => `user:${userId}`;
 
-function toStoredMessage(doc: MessageDocument): StoredMessage {
+/** A stored message as the repositories return it (never its feed positions). */
+export function toStoredMessage(doc: MessageDocument): StoredMessage {
   const message: StoredMessage = {
     id: doc._id.toHexString(),
     senderId: doc.senderId,
@@ -26,15 +27,22 @@ function toStoredMessage(doc: MessageDocument): StoredMessage {
  * No global hot spot: a send writes only documents of its own conversation and participants.
  * In one transaction it takes the next value of the conversation's counter (the message's seq,
  * for history) and of each participant's counter (the message's position in that user's feed,
- * for sync), inserts the message and its feed entries. Two sends that share a counter (the same
- * conversation, or a common user) conflict, and MongoDB lets only one of them commit at a time
- * (the other gets a write conflict and withTransaction retries it), so the later commit always
- * holds the larger number: a sync reader that has seen position N of a user's feed has seen
- * everything committed below it. Sends between unrelated users touch no common document.
+ * for sync), inserts the message (with both positions) and its feed entries, and upserts each
+ * participant's conversation document (its last message; the receiver's unread count + 1). Two
+ * sends that share a counter (the same conversation, or a common user) conflict, and MongoDB lets
+ * only one of them commit at a time (the other gets a write conflict and withTransaction retries
+ * it), so the later commit always holds the larger number: a sync reader that has seen position
+ * N of a user's feed has seen everything committed below it; and within a conversation, seq and
+ * each participant's positions grow together. Sends between unrelated users touch no common
+ * document. A retried send (same senderId and clientMsgId) is answered before any transaction,
+ * so it changes no conversation.
  * Transactions need a replica set (a single-node one is enough; checked at start-up).
  * Inserts use the driver's collections: no document casting, the input is already validated.
  */
-export function createMessageRepository({ connection, models: { messages, feeds, counters }, run, timeoutMs }: MongoConnection, logger: Logger): MessageRepository {
+export function createMessageRepository(
+  { connection, models: { messages, feeds, conversations, counters }, run, timeoutMs }: MongoConnection,
+  logger: Logger,
+): MessageRepository {
   const maxTimeMS = timeoutMs;
 
   async function next(counterId: string, session: ClientSession): Promise<number> {
@@ -47,7 +55,31 @@ export function createMessageRepository({ connection, models: { messages, feeds,
     return counter['value'] as number;
   }
 
-  async function insertInTransaction(fields: Omit<MessageDocument, '_id' | 'seq'>): Promise<MessageDocument> {
+  /** The fields of a new message that the send's transaction computes. */
+  type NewMessageFields = Omit<MessageDocument, '_id' | 'seq' | 'senderPos' | 'receiverPos'>;
+
+  /**
+   * The participant's conversation document, upserted in the send's transaction: its last message
+   * now, and for the receiver one more unread. The watermarks start at none. ($setOnInsert and $inc
+   * never name the same field: an upsert's $inc on a missing field starts it at the increment.)
+   */
+  async function upsertConversation(message: MessageDocument, userId: string, session: ClientSession): Promise<void> {
+    // The sender's side (also the one side of a message to oneself, which leaves nothing unread).
+    const sent = message.senderId === userId;
+    const watermarks = { readSeq: 0, readMessageId: null, deliveredSeq: 0, deliveredMessageId: null };
+    const last: Partial<ConversationDocument> = {
+      peerId: sent ? message.receiverId : message.senderId,
+      lastPos: sent ? message.senderPos : message.receiverPos,
+      lastMessageId: message._id,
+      lastSeq: message.seq,
+    };
+    const update = !sent
+      ? { $set: last, $inc: { unreadCount: 1 }, $setOnInsert: watermarks }
+      : { $set: last, $setOnInsert: { unreadCount: 0, ...watermarks } };
+    await conversations.collection.updateOne({ userId, conversationId: message.conversationId }, update, { upsert: true, session, maxTimeMS });
+  }
+
+  async function insertInTransaction(fields: NewMessageFields): Promise<MessageDocument> {
     // withTransaction retries a transient failure for up to 120 s: never past the store's timeout.
     const deadline = performance.now() + timeoutMs;
     const participants = [...new Set([fields.senderId, fields.receiverId])];
@@ -59,13 +91,18 @@ export function createMessageRepository({ connection, models: { messages, feeds,
         async () => {
           attempts += 1;
           if (performance.now() > deadline) throw errors.storeUnavailable(new Error('transaction retries ran past STORE_TIMEOUT'));
-          const message: MessageDocument = { _id: new Types.ObjectId(), seq: await next(conversationCounter(fields.conversationId), session), ...fields };
+          const _id = new Types.ObjectId();
+          const seq = await next(conversationCounter(fields.conversationId), session);
           const entries: FeedDocument[] = [];
           for (const userId of participants) {
-            entries.push({ _id: new Types.ObjectId(), userId, pos: await next(feedCounter(userId), session), messageId: message._id });
+            entries.push({ _id: new Types.ObjectId(), userId, pos: await next(feedCounter(userId), session), messageId: _id });
           }
+          const positionOf = (userId: string) => entries.find((entry) => entry.userId === userId)?.pos as number;
+          const message: MessageDocument = { _id, seq, ...fields, senderPos: positionOf(fields.senderId), receiverPos: positionOf(fields.receiverId) };
           await messages.collection.insertOne(message, { session });
           await feeds.collection.insertMany(entries, { session });
+          // One after the other: a transaction's operations must not run in parallel on its session.
+          for (const userId of participants) await upsertConversation(message, userId, session);
           inserted = message;
         },
         { maxCommitTimeMS: timeoutMs },
@@ -91,7 +128,7 @@ export function createMessageRepository({ connection, models: { messages, feeds,
       const existing = await findByClientMsgId(message.senderId, clientMsgId);
       if (existing) return { message: existing, created: false };
     }
-    const fields: Omit<MessageDocument, '_id' | 'seq'> = { ...message };
+    const fields: NewMessageFields = { ...message };
     if (clientMsgId === undefined) delete fields.clientMsgId;
     try {
       return { message: toStoredMessage(await insertInTransaction(fields)), created: true };

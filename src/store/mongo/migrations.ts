@@ -1,4 +1,5 @@
 import { SchemaTooNewError } from '../store.js';
+import { conversationsFromMessages } from './conversations-migration.js';
 import { ensureMessageSequence, perUserFeeds } from './feeds-migration.js';
 import type { MongoModels } from './models.js';
 
@@ -18,6 +19,11 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
   // Release 0.1.0 wrote this counter at every start and recorded no version.
   { version: 1, description: 'the message sequence counter', up: ensureMessageSequence },
   { version: 2, description: 'per-user feeds and per-conversation counters instead of one store-wide counter', up: perUserFeeds },
+  {
+    version: 3,
+    description: 'conversations (last message, unread count, read and delivered watermarks) and messages’ feed positions; existing messages all count as read',
+    up: conversationsFromMessages,
+  },
 ];
 
 const SCHEMA_DOCUMENT = 'schema';

@@ -24,6 +24,14 @@ export interface MessageDocument {
   message: string;
   clientMsgId?: string;
   createdAt: Date;
+  /**
+   * The message's position in the sender's and in the receiver's feed (equal for a message to
+   * oneself), written by the send's transaction (schema version 3; older messages got theirs from
+   * `feeds` in the migration). Within a conversation they grow with `seq`: the inbox finds where
+   * a conversation stood as of a snapshot by them.
+   */
+  senderPos: number;
+  receiverPos: number;
 }
 
 /**
@@ -35,6 +43,33 @@ export interface FeedDocument {
   userId: string;
   pos: number;
   messageId: Types.ObjectId;
+}
+
+/*
+ * Conversations (schema version 3): one document per (user, conversation), the user's side of it,
+ * written in the transaction of every send: the last message (`lastPos` is its position in the
+ * user's feed: the inbox's order), the receiver's unread count (`$inc`), and the watermarks the
+ * user moves by `mark` ("read" recounts the unread, in a transaction of its own). A watermark is a
+ * message of the peer's, kept as its `seq` (to compare) and its id (to show); 0 and null for none.
+ * Positions and seqs of one conversation grow together, so `lastPos` orders the inbox and a
+ * message's `senderPos`/`receiverPos` tells where the conversation stood at an earlier position.
+ */
+export interface ConversationDocument {
+  _id: Types.ObjectId;
+  userId: string;
+  conversationId: string;
+  /** The other participant; the user themselves in a conversation with oneself. */
+  peerId: string;
+  /** The last message's position in userId's feed. */
+  lastPos: number;
+  lastMessageId: Types.ObjectId;
+  lastSeq: number;
+  /** The peer's messages after readSeq. */
+  unreadCount: number;
+  readSeq: number;
+  readMessageId: Types.ObjectId | null;
+  deliveredSeq: number;
+  deliveredMessageId: Types.ObjectId | null;
 }
 
 export interface CounterDocument {
@@ -84,6 +119,8 @@ const messageSchema = new Schema<MessageDocument>(
     message: { type: String, required: true },
     clientMsgId: { type: String },
     createdAt: { type: Date, required: true },
+    senderPos: { type: Number, required: true },
+    receiverPos: { type: Number, required: true },
   },
   { collection: 'messages', ...options },
 );
@@ -100,6 +137,27 @@ const feedSchema = new Schema<FeedDocument>(
   { collection: 'feeds', ...options },
 );
 feedSchema.index({ userId: 1, pos: 1 }, { unique: true });
+
+const conversationSchema = new Schema<ConversationDocument>(
+  {
+    userId: { type: String, required: true },
+    conversationId: { type: String, required: true },
+    peerId: { type: String, required: true },
+    lastPos: { type: Number, required: true },
+    lastMessageId: { type: Schema.Types.ObjectId, required: true },
+    lastSeq: { type: Number, required: true },
+    unreadCount: { type: Number, required: true },
+    readSeq: { type: Number, required: true },
+    readMessageId: { type: Schema.Types.ObjectId, default: null },
+    deliveredSeq: { type: Number, required: true },
+    deliveredMessageId: { type: Schema.Types.ObjectId, default: null },
+  },
+  { collection: 'conversations', ...options },
+);
+// The send's upserts and find/mark; also the on-key of the migration's $merge (which needs it unique).
+conversationSchema.index({ userId: 1, conversationId: 1 }, { unique: true });
+// The inbox: a user's conversations by their last message's position, newest first.
+conversationSchema.index({ userId: 1, lastPos: -1 });
 
 const counterSchema = new Schema<CounterDocument>(
   { _id: { type: String, required: true }, value: { type: Number, required: true } },
@@ -128,6 +186,7 @@ export interface MongoModels {
   users: Model<UserDocument>;
   messages: Model<MessageDocument>;
   feeds: Model<FeedDocument>;
+  conversations: Model<ConversationDocument>;
   counters: Model<CounterDocument>;
   revocations: Model<RevocationDocument>;
   userRevocations: Model<UserRevocationDocument>;
@@ -139,6 +198,7 @@ export function createModels(connection: Connection): MongoModels {
     users: connection.model<UserDocument>('User', userSchema),
     messages: connection.model<MessageDocument>('Message', messageSchema),
     feeds: connection.model<FeedDocument>('Feed', feedSchema),
+    conversations: connection.model<ConversationDocument>('Conversation', conversationSchema),
     counters: connection.model<CounterDocument>('Counter', counterSchema),
     revocations: connection.model<RevocationDocument>('Revocation', revocationSchema),
     userRevocations: connection.model<UserRevocationDocument>('UserRevocation', userRevocationSchema),

@@ -1,6 +1,7 @@
 import mongoose, { type Connection, type ConnectOptions } from 'mongoose';
 import type { Logger } from '../../shared/logger.js';
 import { StoreStartupError, type Store } from '../store.js';
+import { createConversationRepository } from './conversations.js';
 import { withDeadline } from './deadline.js';
 import { rethrowAsStoreError } from './errors.js';
 import { createMessageRepository } from './messages.js';
@@ -92,6 +93,7 @@ export async function openMongoStore({ uri, dbName, timeoutMs = 5000, logger }: 
       kind: 'mongodb',
       users: createUserRepository(mongo),
       messages: createMessageRepository(mongo, logger),
+      conversations: createConversationRepository(mongo),
       revocations: createRevocationRepository(mongo),
       async ping() {
         await mongo.run(() => hello(connection));

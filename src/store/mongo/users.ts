@@ -27,6 +27,13 @@ export function createUserRepository({ models: { users }, run, timeoutMs }: Mong
       const doc = await run(() => users.findById(id).maxTimeMS(timeoutMs).lean<UserDocument>().exec());
       return doc ? toUser(doc) : undefined;
     },
+    async findByIds(ids) {
+      // Ids that are not ObjectId hex name no user; the rest in one query by _id.
+      const wanted = [...new Set(ids.filter(isObjectIdHex).map((id) => id.toLowerCase()))];
+      if (wanted.length === 0) return [];
+      const docs = await run(() => users.find({ _id: { $in: wanted } }).maxTimeMS(timeoutMs).lean<UserDocument[]>().exec());
+      return docs.map(toUser);
+    },
     async findByUsernameWithPasswordHash(username) {
       const doc = await run(() => users.findOne({ usernameLower: username.toLowerCase() }).maxTimeMS(timeoutMs).lean<UserDocument>().exec());
       return doc ? { ...toUser(doc), passwordHash: doc.passwordHash } : undefined;
