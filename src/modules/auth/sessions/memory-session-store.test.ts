@@ -9,6 +9,8 @@ function sessionData(userId: string, expires?: Date): SessionData {
 }
 
 const inFuture = (ms = 60_000) => new Date(Date.now() + ms);
+/** A lifetime that outlasts a set and a get on a busy machine, and is over soon after. */
+const SHORT_MS = 400;
 
 function get(store: MemorySessionStore, sid: string): Promise<SessionData | null | undefined> {
   return new Promise((resolve, reject) => {
@@ -105,28 +107,28 @@ describe('MemorySessionStore', () => {
 
   it('does not return a session whose cookie expired meanwhile', async () => {
     const store = new MemorySessionStore({ ttlMs: 60_000 });
-    await set(store, 'sid-short', sessionData('user-1', inFuture(30)));
+    await set(store, 'sid-short', sessionData('user-1', inFuture(SHORT_MS)));
     await set(store, 'sid-long', sessionData('user-2', inFuture()));
     expect((await get(store, 'sid-short'))?.userId).toBe('user-1');
-    await sleep(60);
+    await sleep(SHORT_MS + 100);
     expect(await get(store, 'sid-short')).toBeNull();
     expect((await get(store, 'sid-long'))?.userId).toBe('user-2');
   });
 
   it('does not return a session older than ttlMs when its cookie has no expiry', async () => {
-    const store = new MemorySessionStore({ ttlMs: 30 });
+    const store = new MemorySessionStore({ ttlMs: SHORT_MS });
     await set(store, 'sid-1', sessionData('user-1'));
     expect((await get(store, 'sid-1'))?.userId).toBe('user-1');
-    await sleep(60);
+    await sleep(SHORT_MS + 100);
     expect(await get(store, 'sid-1')).toBeNull();
   });
 
   it('reads cookie.expires given as an ISO string (as a serialized session has it)', async () => {
     const store = new MemorySessionStore({ ttlMs: 60_000 });
-    const data = sessionData('user-1', inFuture(30));
+    const data = sessionData('user-1', inFuture(SHORT_MS));
     const serialized = JSON.parse(JSON.stringify(data)) as SessionData;
     await set(store, 'sid-1', serialized);
-    await sleep(60);
+    await sleep(SHORT_MS + 100);
     expect(await get(store, 'sid-1')).toBeNull();
   });
 
