@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ERROR_CATALOGUE, ERROR_CODES, type ErrorCode } from '../../src/protocol/events.js';
-import { isPlainObject } from './oracles.js';
+import { isConversationId, isPlainObject, isValidId } from './oracles.js';
 import { rawRequest, type RawResponse } from './raw-http.js';
 
 /** A property failure that shows what was sent and what came back. */
@@ -67,6 +67,33 @@ export function checkMessageShape(message: unknown, evidence: unknown): asserts 
   check(ISO_UTC.test(message['createdAt'] as string), 'createdAt is not an ISO-8601 UTC time', evidence);
   const [low, high] = [message['senderId'], message['receiverId']].sort() as [string, string];
   check(message['conversationId'] === `dm:${low}:${high}`, 'conversationId is not the pair’s', evidence);
+}
+
+/**
+ * A conversation as the README documents it: its peer as others see them, its last message (of
+ * this conversation, with the peer in it), a non-negative unread count, watermarks null or ids.
+ */
+export function checkConversationShape(conversation: unknown, evidence: unknown): asserts conversation is Record<string, any> {
+  check(isPlainObject(conversation), 'a conversation that is not an object', evidence);
+  const keys = Object.keys(conversation).sort();
+  const expected = ['id', 'lastMessage', 'peer', 'peerDeliveredUpTo', 'peerReadUpTo', 'readUpTo', 'unreadCount'];
+  check(JSON.stringify(keys) === JSON.stringify(expected), `a conversation with keys ${keys.join(', ')}`, evidence);
+  check(isConversationId(conversation['id']), 'a conversation id of another form', evidence);
+  const peer = conversation['peer'];
+  check(isPlainObject(peer), 'a peer that is not an object', evidence);
+  check(JSON.stringify(Object.keys(peer).sort()) === '["createdAt","id","online","username"]', `a peer with keys ${Object.keys(peer).join(', ')}`, evidence);
+  check(typeof peer['id'] === 'string' && typeof peer['username'] === 'string', 'a peer without a string id and username', evidence);
+  check(typeof peer['createdAt'] === 'string' && ISO_UTC.test(peer['createdAt']), 'peer.createdAt is not an ISO-8601 UTC time', evidence);
+  check(typeof peer['online'] === 'boolean', 'peer.online is not a boolean', evidence);
+  const last = conversation['lastMessage'];
+  checkMessageShape(last, evidence);
+  check(last['conversationId'] === conversation['id'], 'a last message of another conversation', evidence);
+  check(last['senderId'] === peer['id'] || last['receiverId'] === peer['id'], 'a peer who is not in the conversation', evidence);
+  const unread = conversation['unreadCount'];
+  check(typeof unread === 'number' && Number.isSafeInteger(unread) && unread >= 0, 'unreadCount is not a non-negative integer', evidence);
+  for (const key of ['readUpTo', 'peerReadUpTo', 'peerDeliveredUpTo']) {
+    check(conversation[key] === null || isValidId(conversation[key]), `${key} is neither null nor a message id`, evidence);
+  }
 }
 
 /** The server is still up and ready after an input: the health check answers 200. */

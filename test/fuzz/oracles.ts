@@ -60,3 +60,16 @@ export function isCursor(value: unknown, kind: 'h1' | 's1'): boolean {
   if (kind === 'h1' && match[2] === '0') return false;
   return Buffer.from(text).toString('base64url') === value;
 }
+
+/** README: a direct conversation's id, dm:<user id>:<user id> (which ones exist is the store's answer). */
+export const isConversationId = (value: unknown): value is string =>
+  typeof value === 'string' && /^dm:[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_-]{1,64}$/.test(value);
+
+/** An inbox cursor of the server's format (`i1:asOf:before`, both positive, base64url, canonical), whoever made it. */
+export function isInboxCursor(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length < 1 || value.length > 96) return false;
+  const text = Buffer.from(value, 'base64url').toString('utf8');
+  const match = /^i1:([1-9]\d{0,15}):([1-9]\d{0,15})$/.exec(text);
+  if (!match || !Number.isSafeInteger(Number(match[1])) || !Number.isSafeInteger(Number(match[2]))) return false;
+  return Buffer.from(text).toString('base64url') === value;
+}

@@ -7,8 +7,8 @@ import { cursorValue, limitValue, sendBody } from './chats.arbitraries.js';
 import { check, checkAck, checkAlive, checkEqual, checkMessageShape, checkSameText } from './expectations.js';
 import { isCursor, isPlainObject, isValidClientMsgId, isValidId, isValidMessageText } from './oracles.js';
 import { fuzzOptions, fuzzTimeout, runsLabel } from './settings.js';
-import { emitWithAck, rawEmitWithAck } from './socket-client.js';
-import { DANGEROUS_KEYS, fieldValue, mutatedObject, nastyNumber, withKey } from './values.js';
+import { emitStyle as style, emitStyled, emitWithAck } from './socket-client.js';
+import { DANGEROUS_KEYS, fieldValue, mutatedObject, nastyNumber } from './values.js';
 import { FuzzWorld } from './world.js';
 
 let world: FuzzWorld;
@@ -47,47 +47,7 @@ const REQUEST_IDS = fc.option(fc.oneof(fc.constantFrom('app-1', 'x'.repeat(128),
   nil: undefined,
 });
 
-/**
- * How the payload goes: as socket.io-client encodes it, as JSON text written raw, or oddly;
- * 'extra-args' puts arguments between the payload and the ack callback (the fuzz found those
- * never acked while the handler took the second argument as the callback).
- */
-type Style = 'emit' | 'raw' | 'raw-deep' | 'raw-proto' | 'no-payload' | 'binary' | 'extra-args';
-const style = fc.constantFrom<Style>('emit', 'emit', 'emit', 'emit', 'raw', 'raw-deep', 'raw-proto', 'no-payload', 'binary', 'extra-args');
-
-/** Emits one input; answers with the ack and the payload as the server parsed it (undefined when unknown). */
-async function emitStyled(socket: ClientSocket, event: string, styleOf: Style, payload: unknown): Promise<{ ack: unknown; parsed: unknown; known: boolean }> {
-  switch (styleOf) {
-    case 'emit':
-      return { ack: await emitWithAck(socket, event, [payload]), parsed: roundTrip(payload), known: true };
-    case 'raw': {
-      const text = JSON.stringify(payload) ?? 'null';
-      return { ack: await rawEmitWithAck(socket, event, text), parsed: JSON.parse(text), known: true };
-    }
-    case 'raw-deep': {
-      // 30 000 levels: within the 64 KiB packet limit, past what a recursive walk survives.
-      const deep = '['.repeat(30_000) + ']'.repeat(30_000);
-      const key = isPlainObject(payload) ? (Object.keys(payload)[0] ?? 'x') : undefined;
-      const text = key === undefined ? deep : `{${JSON.stringify(key)}:${deep}}`;
-      return { ack: await rawEmitWithAck(socket, event, text), parsed: undefined, known: false };
-    }
-    case 'raw-proto': {
-      const text = JSON.stringify(withKey(isPlainObject(payload) ? payload : {}, '__proto__', { receiverId: 'x', message: 'polluted', limit: 1 }));
-      return { ack: await rawEmitWithAck(socket, event, text), parsed: JSON.parse(text), known: true };
-    }
-    case 'no-payload':
-      return { ack: await emitWithAck(socket, event, []), parsed: undefined, known: true };
-    case 'extra-args':
-      return { ack: await emitWithAck(socket, event, [payload, 'extra', 42]), parsed: roundTrip(payload), known: true };
-    case 'binary': {
-      const withBinary = isPlainObject(payload) ? { ...payload, message: Buffer.from('binary'), attachment: Buffer.from([0, 255]) } : Buffer.from('x');
-      return { ack: await emitWithAck(socket, event, [withBinary]), parsed: undefined, known: false };
-    }
-  }
-}
-
-/** What the server parses from an argument socket.io-client encoded: JSON, where undefined becomes null. */
-const roundTrip = (value: unknown) => (JSON.parse(JSON.stringify([value])) as unknown[])[0];
+const SEND_STYLES = { pollution: { receiverId: 'x', message: 'polluted', limit: 1 }, binaryField: 'message' };
 
 describe('fuzz: socket events', () => {
   it(`send_message ${runsLabel()}`, { timeout: fuzzTimeout() }, async () => {
@@ -103,7 +63,7 @@ describe('fuzz: socket events', () => {
     await fc.assert(
       fc.asyncProperty(input, async ({ payload, style: how }) => {
         clearHeard();
-        const { ack, parsed, known } = await emitStyled(socket, 'send_message', how, payload);
+        const { ack, parsed, known } = await emitStyled(socket, 'send_message', how, payload, SEND_STYLES);
         const sent = { event: 'send_message', how, payload };
         checkAck(ack, sent);
         world.tally.record(route, ack.ok ? 'ok' : `failed ${ack.error.code}`);
@@ -169,7 +129,7 @@ describe('fuzz: socket events', () => {
 
     await fc.assert(
       fc.asyncProperty(fc.record({ payload, style }), async ({ payload: body, style: how }) => {
-        const { ack, parsed, known } = await emitStyled(socket, 'sync', how, body);
+        const { ack, parsed, known } = await emitStyled(socket, 'sync', how, body, SEND_STYLES);
         const sent = { event: 'sync', how, payload: body };
         checkAck(ack, sent);
         world.tally.record(route, ack.ok ? 'ok' : `failed ${ack.error.code}`);
