@@ -18,9 +18,11 @@ import {
 import {
   createChatService,
   createConversationService,
+  createTypingService,
   MessageEvents,
   type ChatService,
   type ConversationService,
+  type TypingService,
 } from './modules/chats/index.js';
 import { createHealthService, Readiness, type HealthProbe, type HealthService } from './modules/health/index.js';
 import { createMemoryPresence, createRedisPresence, type PresenceStore } from './modules/presence/index.js';
@@ -48,6 +50,7 @@ export interface Container {
   users: UsersService;
   chats: ChatService;
   conversations: ConversationService;
+  typing: TypingService;
   health: HealthService;
   readiness: Readiness;
   /** Socket events under way (until acknowledged): shutdown waits for them before closing sockets. */
@@ -139,6 +142,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       events: messageEvents,
       readRateLimiter,
     }),
+    typing: createTypingService({ events: messageEvents }),
     health: createHealthService({ probes: healthProbes(store, redis), readiness, logger: logger.child({ component: 'health' }) }),
     readiness,
     inflight: new InflightTracker(),

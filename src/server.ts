@@ -50,6 +50,7 @@ function wireRealtime(io: ParleyIo, container: Container): PeriodicJob[] {
   const registerChatHandlers = registerChatSocketHandlers({ chats: container.chats, logger: log, inflight: container.inflight });
   const registerConversationHandlers = registerConversationSocketHandlers({
     conversations: container.conversations,
+    typing: container.typing,
     logger: log,
     inflight: container.inflight,
   });

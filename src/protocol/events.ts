@@ -106,6 +106,24 @@ export interface ReceiptEvent {
   at: string;
 }
 
+export interface TypingPayload extends Correlated {
+  conversationId: string;
+  /** true while typing (repeat every few seconds); false when stopped. */
+  isTyping: boolean;
+}
+
+export type TypingAck = Ack<object>;
+
+/**
+ * The peer is typing (or stopped). At most one `isTyping: true` per second per user and
+ * conversation is forwarded; treat typing as stopped after 6 s without a repeat.
+ */
+export interface TypingEvent {
+  conversationId: string;
+  userId: string;
+  isTyping: boolean;
+}
+
 export interface MessageErrorEvent {
   clientMsgId?: string;
   error: ErrorBody;
@@ -120,6 +138,8 @@ export interface ClientToServerEvents {
   mark_read: (payload: MarkPayload, ack: (response: MarkAck) => void) => void;
   /** Moves the caller's delivered watermark forward (same as POST /conversations/:id/delivered). */
   mark_delivered: (payload: MarkPayload, ack: (response: MarkAck) => void) => void;
+  /** Tells the peer's sockets the caller is typing (or stopped); the ack is optional. Never stored. */
+  typing: (payload: TypingPayload, ack: (response: TypingAck) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -131,6 +151,8 @@ export interface ServerToClientEvents {
   message_error: (event: MessageErrorEvent) => void;
   /** A watermark of a conversation moved, to every socket of both participants on every instance. */
   receipt: (event: ReceiptEvent) => void;
+  /** The peer is typing or stopped, to every socket of the other participant on every instance. */
+  typing: (event: TypingEvent) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

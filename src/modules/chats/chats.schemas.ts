@@ -65,3 +65,5 @@ export type InboxQueryInput = z.infer<typeof inboxQuerySchema>;
 export const markBodySchema = z.object({ upTo: idSchema });
 
 export const markPayloadSchema = z.object({ conversationId: conversationIdSchema, upTo: idSchema });
+
+export const typingPayloadSchema = z.object({ conversationId: conversationIdSchema, isTyping: z.boolean() });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { directConversationId } from './conversation-id.js';
+import { directConversationId, peerIn } from './conversation-id.js';
 
 describe('directConversationId', () => {
   it('is the same whichever of the two users asks', () => {
@@ -36,5 +36,19 @@ describe('directConversationId', () => {
 
   it('gives a conversation with oneself an id distinct from any pair', () => {
     expect(directConversationId('a', 'a')).not.toBe(directConversationId('a', 'b'));
+  });
+});
+
+describe('peerIn', () => {
+  it('names the other participant for either of them, and oneself in a conversation with oneself', () => {
+    const id = directConversationId('u-2', 'u-1');
+    expect(peerIn(id, 'u-1')).toBe('u-2');
+    expect(peerIn(id, 'u-2')).toBe('u-1');
+    expect(peerIn(directConversationId('me', 'me'), 'me')).toBe('me');
+  });
+
+  it('is undefined for anyone else, and for ids directConversationId does not write', () => {
+    expect(peerIn(directConversationId('a', 'b'), 'c')).toBeUndefined();
+    for (const id of ['dm:b:a', 'dm:a', 'dm:a:b:c', 'a:b', 'dm::a', '']) expect(peerIn(id, 'a'), id).toBeUndefined();
   });
 });

@@ -15,4 +15,7 @@ export function deliverMessages(io: ParleyIo, events: MessageEvents): void {
     // One emit to both rooms: a socket in both (a conversation with oneself) gets it once.
     io.to([userRoom(receipt.userId), userRoom(peerId)]).emit('receipt', receipt);
   });
+  events.on('typing', ({ peerId, ...typing }) => {
+    io.to(userRoom(peerId)).emit('typing', typing);
+  });
 }

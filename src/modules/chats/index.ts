@@ -4,6 +4,7 @@ export { registerChatSocketHandlers } from './chats.socket.js';
 export { conversationsRoutes } from './conversations.routes.js';
 export { createConversationService, type ConversationService } from './conversations.service.js';
 export { registerConversationSocketHandlers } from './conversations.socket.js';
+export { createTypingService, type TypingService } from './typing.service.js';
 export { deliverMessages } from './delivery.socket.js';
 export { MessageEvents } from './message-events.js';
 export type {

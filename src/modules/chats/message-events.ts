@@ -1,9 +1,14 @@
 import { EventEmitter } from 'node:events';
-import type { ReceiptEvent } from '../../protocol/events.js';
+import type { ReceiptEvent, TypingEvent } from '../../protocol/events.js';
 import type { Message } from './messages.repository.js';
 
 /** A receipt, with the participant it is also for. */
 export interface Receipt extends ReceiptEvent {
+  peerId: string;
+}
+
+/** A typing indicator, with the participant it is for. */
+export interface Typing extends TypingEvent {
   peerId: string;
 }
 
@@ -12,6 +17,8 @@ interface MessageEventMap {
   created: [message: Message];
   /** A watermark moved. */
   receipt: [receipt: Receipt];
+  /** A typing indicator to forward (already throttled). */
+  typing: [typing: Typing];
 }
 
 /**

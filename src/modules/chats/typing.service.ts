@@ -1,0 +1,48 @@
+import { LRUCache } from 'lru-cache';
+import { errors } from '../../shared/errors.js';
+import { peerIn } from './conversation-id.js';
+import type { MessageEvents } from './message-events.js';
+
+/** At most one "typing" per user and conversation per this long is forwarded; "stopped" always is. */
+export const TYPING_THROTTLE_MS = 1000;
+
+export interface TypingInput {
+  conversationId: string;
+  isTyping: boolean;
+}
+
+export interface TypingServiceDeps {
+  events: MessageEvents;
+  /** A monotonic clock in ms (tests pass their own). */
+  now?: () => number;
+}
+
+export type TypingService = ReturnType<typeof createTypingService>;
+
+/**
+ * Typing indicators: never stored, never read from the store (the conversation id names its two
+ * participants). Throttled per instance: a user's devices on several instances may each forward
+ * one per second, which a receiver cannot tell from one.
+ */
+export function createTypingService({ events, now = () => performance.now() }: TypingServiceDeps) {
+  const lastForwarded = new LRUCache<string, number>({ max: 100_000 });
+
+  /** Forwards the indicator to the peer, or drops a repeat quietly; not_found when the user is not in the conversation. */
+  function typing(userId: string, { conversationId, isTyping }: TypingInput): void {
+    const peerId = peerIn(conversationId, userId);
+    if (peerId === undefined) throw errors.notFound('Conversation');
+    if (peerId === userId) return; // nobody to tell
+    const key = `${userId} ${conversationId}`;
+    if (isTyping) {
+      const last = lastForwarded.get(key);
+      const at = now();
+      if (last !== undefined && at - last < TYPING_THROTTLE_MS) return;
+      lastForwarded.set(key, at);
+    } else {
+      lastForwarded.delete(key); // the next "typing" goes through at once
+    }
+    events.emit('typing', { conversationId, userId, peerId, isTyping });
+  }
+
+  return { typing };
+}

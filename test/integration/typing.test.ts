@@ -1,0 +1,77 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TypingAck, TypingEvent } from '../../src/protocol/events.js';
+import { directConversationId } from '../../src/modules/chats/conversation-id.js';
+import { registerUser, type RegisteredUser } from '../helpers/http.js';
+import { makeDataDir, startTestParley, type TestParley } from '../helpers/parley.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { connectSocket, type ClientSocket } from '../helpers/socket.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+/* Typing indicators between two instances sharing a redis-server: never stored, throttled, forwarded to the peer. */
+let redis: TestRedis;
+let a: TestParley;
+let b: TestParley;
+const sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  const dataDir = makeDataDir();
+  a = await startTestParley({ env: { REDIS_URL: redis.url }, dataDir });
+  b = await startTestParley({ env: { REDIS_URL: redis.url }, dataDir });
+});
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+afterAll(async () => {
+  await a?.dispose();
+  await b?.dispose();
+  await redis?.dispose();
+});
+
+async function open(url: string, user: RegisteredUser): Promise<{ socket: ClientSocket; seen: TypingEvent[] }> {
+  const socket = await connectSocket(url, { token: user.token });
+  sockets.push(socket);
+  const seen: TypingEvent[] = [];
+  socket.on('typing', (event) => seen.push(event));
+  return { socket, seen };
+}
+
+const typing = (socket: ClientSocket, payload: unknown): Promise<TypingAck> =>
+  new Promise((resolve) => (socket.emit as (...args: unknown[]) => void)('typing', payload, resolve));
+
+describe('typing', () => {
+  it('reaches every socket of the peer on every instance, throttled to one "typing" per second, every "stopped" forwarded', async () => {
+    const [alice, bob] = [await registerUser(a.url), await registerUser(a.url)];
+    const conversationId = directConversationId(alice.user.id, bob.user.id);
+    const aliceOnA = await open(a.url, alice);
+    const aliceOtherDevice = await open(a.url, alice);
+    const bobOnA = await open(a.url, bob);
+    const bobOnB = await open(b.url, bob);
+
+    for (let i = 0; i < 20; i += 1) expect(await typing(aliceOnA.socket, { conversationId, isTyping: true })).toEqual({ ok: true });
+    expect(await typing(aliceOnA.socket, { conversationId, isTyping: false })).toEqual({ ok: true });
+    const expected = [
+      { conversationId, userId: alice.user.id, isTyping: true },
+      { conversationId, userId: alice.user.id, isTyping: false },
+    ];
+    await waitFor(() => bobOnA.seen.length >= 2 && bobOnB.seen.length >= 2);
+    // A "typing" from bob after alice's flood: once it arrives, alice's flood has been fully delivered to bob.
+    await typing(bobOnB.socket, { conversationId, isTyping: true });
+    await waitFor(() => aliceOnA.seen.length >= 1);
+    expect(bobOnA.seen).toEqual(expected);
+    expect(bobOnB.seen).toEqual(expected);
+    // The typer's own sockets get nothing of their own typing.
+    expect(aliceOtherDevice.seen).toEqual([{ conversationId, userId: bob.user.id, isTyping: true }]);
+  });
+
+  it('refuses a conversation the caller is not in, and a malformed payload, keeping the socket connected', async () => {
+    const [alice, bob, eve] = [await registerUser(a.url), await registerUser(a.url), await registerUser(a.url)];
+    const { socket } = await open(a.url, eve);
+    const foreign = await typing(socket, { conversationId: directConversationId(alice.user.id, bob.user.id), isTyping: true });
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    for (const payload of [{ conversationId: 'nope', isTyping: true }, { conversationId: directConversationId(eve.user.id, bob.user.id) }, null]) {
+      expect(await typing(socket, payload)).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    }
+    expect(socket.connected).toBe(true);
+  });
+});
