@@ -125,9 +125,10 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       sessionTtlSeconds: config.jwtTtlSeconds,
       events: authEvents,
     }),
-    users: createUsersService({ users: store.users, presence, readRateLimiter }),
+    users: createUsersService({ users: store.users, blocks: store.blocks, presence, readRateLimiter }),
     chats: createChatService({
       users: store.users,
+      blocks: store.blocks,
       messages: store.messages,
       events: messageEvents,
       sendRateLimiter,

@@ -10,6 +10,7 @@ export const ERROR_CATALOGUE = {
   unauthorized: { status: 401, when: 'No, malformed, invalid, expired or revoked credentials' },
   invalid_credentials: { status: 401, when: 'Wrong username or password' },
   forbidden: { status: 403, when: 'Acting as another user; a cookie socket from an origin not allowed' },
+  blocked: { status: 403, when: 'A send between two users while either blocks the other (nothing is stored or delivered)' },
   user_not_found: { status: 404, when: 'Unknown user id' },
   not_found: { status: 404, when: 'No such conversation among the caller\'s (one without messages, another\'s, or none at all)' },
   route_not_found: { status: 404, when: 'No such route' },

@@ -52,6 +52,7 @@ export const errors = {
   unauthorized: (message = 'Authentication required') => new AppError('unauthorized', message),
   invalidCredentials: () => new AppError('invalid_credentials', 'Invalid username or password'),
   forbidden: (message = 'Not allowed') => new AppError('forbidden', message),
+  blocked: () => new AppError('blocked', 'One of you blocks the other: nothing passes between you'),
   userNotFound: () => new AppError('user_not_found', 'User not found'),
   notFound: (what: string) => new AppError('not_found', `${what} not found`),
   routeNotFound: (method: string, path: string) => new AppError('route_not_found', `No route for ${method} ${path}`),

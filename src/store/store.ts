@@ -1,6 +1,6 @@
 import type { RevocationRepository } from '../modules/auth/index.js';
 import type { ConversationRepository, MessageRepository } from '../modules/chats/index.js';
-import type { UserRepository } from '../modules/users/index.js';
+import type { BlockRepository, UserRepository } from '../modules/users/index.js';
 
 /**
  * Everything Parley persists, behind the repositories the modules define. Each driver
@@ -12,6 +12,7 @@ export interface Store {
   users: UserRepository;
   messages: MessageRepository;
   conversations: ConversationRepository;
+  blocks: BlockRepository;
   revocations: RevocationRepository;
   /** Resolves when the store answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;

@@ -478,6 +478,39 @@ export function describeStoreContract(
       });
     });
 
+    describe('blocks', () => {
+      const someone = () => store.users.create({ username: uniqueTag('u'), passwordHash: passwordHash(), createdAt: new Date() });
+
+      it('records a block one way: blocks is directional, eitherBlocks is not', async () => {
+        const [alice, bob] = [await someone(), await someone()];
+        expect(await store.blocks.eitherBlocks(alice.id, bob.id)).toBe(false);
+        await store.blocks.block(alice.id, bob.id, new Date());
+        expect(await store.blocks.blocks(alice.id, bob.id)).toBe(true);
+        expect(await store.blocks.blocks(bob.id, alice.id)).toBe(false);
+        expect(await store.blocks.eitherBlocks(alice.id, bob.id)).toBe(true);
+        expect(await store.blocks.eitherBlocks(bob.id, alice.id)).toBe(true);
+      });
+
+      it('is idempotent both ways, also when blocks of one pair race', async () => {
+        const [alice, bob] = [await someone(), await someone()];
+        await Promise.all(Array.from({ length: 5 }, () => store.blocks.block(alice.id, bob.id, new Date())));
+        expect(await store.blocks.listBlocked(alice.id)).toEqual([bob]);
+        await store.blocks.unblock(alice.id, bob.id);
+        await store.blocks.unblock(alice.id, bob.id);
+        expect(await store.blocks.eitherBlocks(alice.id, bob.id)).toBe(false);
+        expect(await store.blocks.listBlocked(alice.id)).toEqual([]);
+      });
+
+      it('lists the users a user blocks, most recently blocked first, and only theirs', async () => {
+        const [me, first, second, other] = [await someone(), await someone(), await someone(), await someone()];
+        await store.blocks.block(me.id, first.id, new Date('2026-01-01T00:00:00.000Z'));
+        await store.blocks.block(me.id, second.id, new Date('2026-01-02T00:00:00.000Z'));
+        await store.blocks.block(other.id, me.id, new Date('2026-01-03T00:00:00.000Z'));
+        expect(await store.blocks.listBlocked(me.id)).toEqual([second, first]);
+        expect(await store.blocks.listBlocked(other.id)).toEqual([me]);
+      });
+    });
+
     describe('revocations', () => {
       const credentialId = () => `jti-${randomUUID()}`;
 

@@ -51,6 +51,7 @@ async function setUp(openTwo: OpenTwo): Promise<{ stores: Store[]; services: Cha
   const services = stores.map((store) =>
     createChatService({
       users: store.users,
+      blocks: store.blocks,
       messages: store.messages,
       events: new MessageEvents(),
       sendRateLimiter: noLimit,

@@ -13,6 +13,23 @@ export function usersRoutes({ users, authenticated }: { users: UsersService; aut
     res.json({ users: await users.searchUsers(identityOf(req).userId, query, limit) });
   });
 
+  // Before /:id, which would take "me" for an id.
+  router.get('/me/blocked', async (req, res) => {
+    res.json({ users: await users.listBlocked(identityOf(req).userId) });
+  });
+
+  router.post('/:id/block', async (req, res) => {
+    const { id } = parseInput(userParamsSchema, req.params);
+    await users.blockUser(identityOf(req).userId, id);
+    res.status(204).end();
+  });
+
+  router.delete('/:id/block', async (req, res) => {
+    const { id } = parseInput(userParamsSchema, req.params);
+    await users.unblockUser(identityOf(req).userId, id);
+    res.status(204).end();
+  });
+
   router.get('/:id', async (req, res) => {
     const { id } = parseInput(userParamsSchema, req.params);
     res.json({ user: await users.getUser(identityOf(req).userId, id) });

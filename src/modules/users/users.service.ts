@@ -1,6 +1,7 @@
 import type { RateLimiter } from '../../redis/index.js';
 import { errors } from '../../shared/errors.js';
 import type { PresenceStore } from '../presence/index.js';
+import type { BlockRepository } from './blocks.repository.js';
 import type { User, UserRepository } from './users.repository.js';
 
 export type UsersService = ReturnType<typeof createUsersService>;
@@ -11,12 +12,13 @@ export interface UserWithPresence extends User {
 
 export interface UsersServiceDeps {
   users: UserRepository;
+  blocks: BlockRepository;
   presence: PresenceStore;
   /** Counts searches and lookups per caller (with history and sync). */
   readRateLimiter: RateLimiter;
 }
 
-export function createUsersService({ users, presence, readRateLimiter }: UsersServiceDeps) {
+export function createUsersService({ users, blocks, presence, readRateLimiter }: UsersServiceDeps) {
   async function searchUsers(callerId: string, prefix: string, limit: number): Promise<User[]> {
     await readRateLimiter.consume(callerId);
     return users.searchByUsernamePrefix(prefix, limit);
@@ -26,10 +28,34 @@ export function createUsersService({ users, presence, readRateLimiter }: UsersSe
     await readRateLimiter.consume(callerId);
     const user = await users.findById(id);
     if (!user) throw errors.userNotFound();
+    // A user who blocks the caller is never shown online to them.
+    if (id !== callerId && (await blocks.blocks(id, callerId))) return { ...user, online: false };
     // While presence cannot be read (Redis away), nobody is reported online rather than failing.
     const online = await presence.isOnline(id).catch(() => false);
     return { ...user, online };
   }
 
-  return { searchUsers, getUser };
+  async function blockable(callerId: string, id: string): Promise<void> {
+    if (id === callerId) throw errors.validation('id: you cannot block yourself');
+    if (!(await users.findById(id))) throw errors.userNotFound();
+  }
+
+  /** Idempotent. While either blocks the other, sends between them are refused (chats). */
+  async function blockUser(callerId: string, id: string): Promise<void> {
+    await blockable(callerId, id);
+    await blocks.block(callerId, id, new Date());
+  }
+
+  /** Idempotent. */
+  async function unblockUser(callerId: string, id: string): Promise<void> {
+    await blockable(callerId, id);
+    await blocks.unblock(callerId, id);
+  }
+
+  async function listBlocked(callerId: string): Promise<User[]> {
+    await readRateLimiter.consume(callerId);
+    return blocks.listBlocked(callerId);
+  }
+
+  return { searchUsers, getUser, blockUser, unblockUser, listBlocked };
 }

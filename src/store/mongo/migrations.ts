@@ -24,6 +24,9 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
     description: 'conversations (last message, unread count, read and delivered watermarks) and messages’ feed positions; existing messages all count as read',
     up: conversationsFromMessages,
   },
+  // Nothing to move: the collection and its index come with every start's createIndexes. Recorded
+  // so that an older release, which would ignore blocks, refuses the database.
+  { version: 4, description: 'blocks: who blocks whom', up: async () => {} },
 ];
 
 const SCHEMA_DOCUMENT = 'schema';

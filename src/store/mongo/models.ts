@@ -72,6 +72,14 @@ export interface ConversationDocument {
   deliveredMessageId: Types.ObjectId | null;
 }
 
+/** `blockerId` blocks `blockedId` (schema version 4). */
+export interface BlockDocument {
+  _id: Types.ObjectId;
+  blockerId: string;
+  blockedId: string;
+  createdAt: Date;
+}
+
 export interface CounterDocument {
   _id: string;
   value: number;
@@ -159,6 +167,17 @@ conversationSchema.index({ userId: 1, conversationId: 1 }, { unique: true });
 // The inbox: a user's conversations by their last message's position, newest first.
 conversationSchema.index({ userId: 1, lastPos: -1 });
 
+const blockSchema = new Schema<BlockDocument>(
+  {
+    blockerId: { type: String, required: true },
+    blockedId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'blocks', ...options },
+);
+// One block per pair; also answers "does A block B" and, by its prefix, A's list.
+blockSchema.index({ blockerId: 1, blockedId: 1 }, { unique: true });
+
 const counterSchema = new Schema<CounterDocument>(
   { _id: { type: String, required: true }, value: { type: Number, required: true } },
   { collection: 'counters', ...options },
@@ -187,6 +206,7 @@ export interface MongoModels {
   messages: Model<MessageDocument>;
   feeds: Model<FeedDocument>;
   conversations: Model<ConversationDocument>;
+  blocks: Model<BlockDocument>;
   counters: Model<CounterDocument>;
   revocations: Model<RevocationDocument>;
   userRevocations: Model<UserRevocationDocument>;
@@ -199,6 +219,7 @@ export function createModels(connection: Connection): MongoModels {
     messages: connection.model<MessageDocument>('Message', messageSchema),
     feeds: connection.model<FeedDocument>('Feed', feedSchema),
     conversations: connection.model<ConversationDocument>('Conversation', conversationSchema),
+    blocks: connection.model<BlockDocument>('Block', blockSchema),
     counters: connection.model<CounterDocument>('Counter', counterSchema),
     revocations: connection.model<RevocationDocument>('Revocation', revocationSchema),
     userRevocations: connection.model<UserRevocationDocument>('UserRevocation', userRevocationSchema),

@@ -10,6 +10,7 @@ import { createModels, type MongoConnection } from './models.js';
 import { createRevocationRepository } from './revocations.js';
 import { connectFailure, firstLine, hostsOf, requireTransactions, type HelloReply } from './startup.js';
 import { createUserRepository } from './users.js';
+import { createBlockRepository } from './blocks.js';
 
 export interface MongoStoreOptions {
   uri: string;
@@ -94,6 +95,7 @@ export async function openMongoStore({ uri, dbName, timeoutMs = 5000, logger }: 
       users: createUserRepository(mongo),
       messages: createMessageRepository(mongo, logger),
       conversations: createConversationRepository(mongo),
+      blocks: createBlockRepository(mongo),
       revocations: createRevocationRepository(mongo),
       async ping() {
         await mongo.run(() => hello(connection));

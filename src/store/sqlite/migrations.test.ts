@@ -36,7 +36,7 @@ describe('SQLite schema migrations', () => {
     const db = database();
     expect(migrate(db)).toEqual({ from: 0, to: latest });
     expect(versionOf(db)).toBe(latest);
-    expect(tablesOf(db)).toEqual(['conversations', 'messages', 'revocations', 'user_revocations', 'users']);
+    expect(tablesOf(db)).toEqual(['blocks', 'conversations', 'messages', 'revocations', 'user_revocations', 'users']);
     expect(migrate(db)).toEqual({ from: latest, to: latest }); // nothing left to do
   });
 

@@ -93,6 +93,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'blocks: who blocks whom',
+    up(db) {
+      db.exec(`
+        CREATE TABLE blocks (
+          blocker_id TEXT NOT NULL,
+          blocked_id TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (blocker_id, blocked_id)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export interface MigrationOutcome {

@@ -6,6 +6,7 @@ import { openDatabase, type SqliteConnection } from './connection.js';
 import { rethrowAsStoreError } from './errors.js';
 import { waitForLock, type LockWait } from './lock-wait.js';
 import { MessageWriter } from './message-writer.js';
+import { createBlockRepository } from './blocks.js';
 import { createConversationRepository } from './conversations.js';
 import { createMessageRepository } from './messages.js';
 import { migrate } from './migrations.js';
@@ -64,6 +65,7 @@ export async function openSqliteStore({ file, lockTimeoutMs = 5000, logger }: Sq
     users: createUserRepository(connection),
     messages: createMessageRepository(connection, writer, logger),
     conversations: createConversationRepository(connection),
+    blocks: createBlockRepository(connection),
     revocations: createRevocationRepository(connection),
     async ping() {
       await waitForLock(() => probeWriteLock.immediate(), { timeoutMs: 1000 });
