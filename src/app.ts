@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
 import { authenticate, authRoutes, refuseCrossSiteRequests, whenCookieSent } from './modules/auth/index.js';
-import { chatsRoutes, conversationsRoutes, syncRoutes } from './modules/chats/index.js';
+import { chatsRoutes, conversationsRoutes, messagesRoutes, syncRoutes } from './modules/chats/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { errorHandler, notFoundHandler } from './shared/http-errors.js';
@@ -79,6 +79,7 @@ export function createApp(container: Container): Express {
   app.use('/users', usersRoutes({ users: container.users, authenticated }));
   app.use('/chats', chatsRoutes({ chats: container.chats, authenticated }));
   app.use('/sync', syncRoutes({ chats: container.chats, authenticated }));
+  app.use('/messages', messagesRoutes({ changes: container.messageChanges, authenticated }));
   app.use('/conversations', conversationsRoutes({ conversations: container.conversations, authenticated }));
 
   app.use(notFoundHandler);

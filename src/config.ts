@@ -94,6 +94,7 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   SEND_RATE_LIMIT: z.coerce.number().int().min(0).default(20),
   READ_RATE_LIMIT: z.coerce.number().int().min(0).default(50),
+  EDIT_WINDOW: z.coerce.number().int().min(0).default(86_400),
   MAX_SOCKETS_PER_USER: z.coerce.number().int().min(0).default(20),
   MAX_SOCKET_BUFFER: z
     .string()
@@ -144,6 +145,8 @@ export interface Config {
   sendRateLimitPerSecond: number;
   /** Reads (history, sync, user search and lookup) per second per user, with a burst allowance; 0 disables. */
   readRateLimitPerSecond: number;
+  /** How long after sending a message its sender may edit it, in seconds (deleting has no limit). */
+  editWindowSeconds: number;
   /** Open sockets per user across every instance; a handshake past it is refused; 0 disables. */
   maxSocketsPerUser: number;
   /** Most bytes waiting to be sent to one socket (a client that stopped reading) before it is closed. */
@@ -250,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authRateLimitPerMinute: vars.AUTH_RATE_LIMIT,
     sendRateLimitPerSecond: vars.SEND_RATE_LIMIT,
     readRateLimitPerSecond: vars.READ_RATE_LIMIT,
+    editWindowSeconds: vars.EDIT_WINDOW,
     maxSocketsPerUser: vars.MAX_SOCKETS_PER_USER,
     maxSocketBufferBytes: vars.MAX_SOCKET_BUFFER,
     overloadDelayMs: vars.OVERLOAD_DELAY_MS,

@@ -18,10 +18,12 @@ import {
 import {
   createChatService,
   createConversationService,
+  createMessageChangeService,
   createTypingService,
   MessageEvents,
   type ChatService,
   type ConversationService,
+  type MessageChangeService,
   type TypingService,
 } from './modules/chats/index.js';
 import { createHealthService, Readiness, type HealthProbe, type HealthService } from './modules/health/index.js';
@@ -51,6 +53,7 @@ export interface Container {
   chats: ChatService;
   conversations: ConversationService;
   typing: TypingService;
+  messageChanges: MessageChangeService;
   health: HealthService;
   readiness: Readiness;
   /** Socket events under way (until acknowledged): shutdown waits for them before closing sockets. */
@@ -144,6 +147,12 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       readRateLimiter,
     }),
     typing: createTypingService({ events: messageEvents }),
+    messageChanges: createMessageChangeService({
+      messages: store.messages,
+      events: messageEvents,
+      sendRateLimiter,
+      editWindowSeconds: config.editWindowSeconds,
+    }),
     health: createHealthService({ probes: healthProbes(store, redis), readiness, logger: logger.child({ component: 'health' }) }),
     readiness,
     inflight: new InflightTracker(),

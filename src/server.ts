@@ -47,7 +47,12 @@ function wireRealtime(io: ParleyIo, container: Container): PeriodicJob[] {
   io.engine.use(whenCookieSent(container.sessionMiddleware));
   io.use(socketAuthentication({ auth: container.auth, allowedOrigins: config.corsOrigins, logger: log }));
   io.use(limitSocketsPerUser({ presence: container.presence, maxSocketsPerUser: config.maxSocketsPerUser, logger: log }));
-  const registerChatHandlers = registerChatSocketHandlers({ chats: container.chats, logger: log, inflight: container.inflight });
+  const registerChatHandlers = registerChatSocketHandlers({
+    chats: container.chats,
+    changes: container.messageChanges,
+    logger: log,
+    inflight: container.inflight,
+  });
   const registerConversationHandlers = registerConversationSocketHandlers({
     conversations: container.conversations,
     typing: container.typing,

@@ -15,6 +15,8 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, when: 'No such conversation among the caller\'s (one without messages, another\'s, or none at all)' },
   route_not_found: { status: 404, when: 'No such route' },
   username_taken: { status: 409, when: 'Username exists in any letter case' },
+  edit_window_closed: { status: 409, when: 'An edit more than EDIT_WINDOW seconds after the message was sent' },
+  message_deleted: { status: 409, when: 'An edit of a deleted message' },
   payload_too_large: { status: 413, when: 'Body larger than BODY_LIMIT' },
   unsupported_media_type: { status: 415, when: 'Unsupported body encoding or charset' },
   rate_limited: { status: 429, when: 'Auth or send rate limit hit; retryAfter (and the Retry-After header) gives the seconds' },

@@ -20,6 +20,10 @@ export interface ChatMessage {
   /** ISO-8601 UTC, as Date.prototype.toISOString writes it. */
   createdAt: string;
   clientMsgId?: string;
+  /** When its text was last edited (ISO-8601 UTC); absent when never edited. */
+  editedAt?: string;
+  /** When it was deleted; its text is then "" (erased from the store). Absent while not deleted. */
+  deletedAt?: string;
 }
 
 /**
@@ -124,6 +128,17 @@ export interface TypingEvent {
   isTyping: boolean;
 }
 
+export interface EditMessagePayload extends Correlated {
+  messageId: string;
+  message: string;
+}
+
+export interface DeleteMessagePayload extends Correlated {
+  messageId: string;
+}
+
+export type ChangeMessageAck = Ack<{ message: ChatMessage }>;
+
 export interface MessageErrorEvent {
   clientMsgId?: string;
   error: ErrorBody;
@@ -138,6 +153,10 @@ export interface ClientToServerEvents {
   mark_read: (payload: MarkPayload, ack: (response: MarkAck) => void) => void;
   /** Moves the caller's delivered watermark forward (same as POST /conversations/:id/delivered). */
   mark_delivered: (payload: MarkPayload, ack: (response: MarkAck) => void) => void;
+  /** Edits one's own message (same as PATCH /messages/:id). */
+  edit_message: (payload: EditMessagePayload, ack: (response: ChangeMessageAck) => void) => void;
+  /** Deletes one's own message (same as DELETE /messages/:id). */
+  delete_message: (payload: DeleteMessagePayload, ack: (response: ChangeMessageAck) => void) => void;
   /** Tells the peer's sockets the caller is typing (or stopped); the ack is optional. Never stored. */
   typing: (payload: TypingPayload, ack: (response: TypingAck) => void) => void;
 }
@@ -149,6 +168,8 @@ export interface ServerToClientEvents {
   message_sent: (message: ChatMessage) => void;
   /** A send_message from this socket failed; the ack carries the same error. */
   message_error: (event: MessageErrorEvent) => void;
+  /** A message was edited or deleted (its new state), to every socket of both participants on every instance. */
+  message_updated: (message: ChatMessage) => void;
   /** A watermark of a conversation moved, to every socket of both participants on every instance. */
   receipt: (event: ReceiptEvent) => void;
   /** The peer is typing or stopped, to every socket of the other participant on every instance. */

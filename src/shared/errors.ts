@@ -53,6 +53,8 @@ export const errors = {
   invalidCredentials: () => new AppError('invalid_credentials', 'Invalid username or password'),
   forbidden: (message = 'Not allowed') => new AppError('forbidden', message),
   blocked: () => new AppError('blocked', 'One of you blocks the other: nothing passes between you'),
+  editWindowClosed: (seconds: number) => new AppError('edit_window_closed', `A message can be edited only within ${seconds} s of being sent`),
+  messageDeleted: () => new AppError('message_deleted', 'The message was deleted'),
   userNotFound: () => new AppError('user_not_found', 'User not found'),
   notFound: (what: string) => new AppError('not_found', `${what} not found`),
   routeNotFound: (method: string, path: string) => new AppError('route_not_found', `No route for ${method} ${path}`),

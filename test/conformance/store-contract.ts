@@ -478,6 +478,89 @@ export function describeStoreContract(
       });
     });
 
+    describe('message changes', () => {
+      async function sent(senderId = randomUUID(), receiverId = randomUUID(), text = 'original') {
+        const { message } = await store.messages.insert({
+          conversationId: `dm:${uniqueTag('e')}`,
+          senderId,
+          receiverId,
+          message: text,
+          clientMsgId: uniqueTag('cm'),
+          createdAt: new Date(),
+        });
+        return message;
+      }
+
+      it('findById returns the message as stored, and undefined for unknown and malformed ids', async () => {
+        const message = await sent();
+        expect(await store.messages.findById(message.id)).toEqual(message);
+        for (const id of [unknownObjectIdHex(), '99999999999', 'nope', '']) expect(await store.messages.findById(id), id).toBeUndefined();
+      });
+
+      it('edits the text with editedAt, and deletes by erasing the text with deletedAt; history keeps it in place', async () => {
+        const first = await sent();
+        const second = await store.messages.insert({ conversationId: first.conversationId, senderId: first.receiverId, receiverId: first.senderId, message: 'reply', createdAt: new Date() });
+        const editedAt = new Date('2026-03-01T10:00:00.000Z');
+        const edited = await store.messages.change(first.id, { kind: 'edit', message: 'corrected ✓', at: editedAt });
+        expect(edited).toEqual({ changed: true, message: { ...first, message: 'corrected ✓', editedAt: editedAt.toISOString() } });
+        const deletedAt = new Date('2026-03-01T11:00:00.000Z');
+        const deleted = await store.messages.change(first.id, { kind: 'delete', at: deletedAt });
+        expect(deleted).toEqual({ changed: true, message: { ...first, message: '', editedAt: editedAt.toISOString(), deletedAt: deletedAt.toISOString() } });
+        expect(await store.messages.listConversationNewestFirst(first.conversationId, { limit: 10 })).toEqual([second.message, deleted?.message]);
+        // A retry of the original send answers the tombstone.
+        const retry = await store.messages.insert({ conversationId: first.conversationId, senderId: first.senderId, receiverId: first.receiverId, message: 'again', clientMsgId: first.clientMsgId, createdAt: new Date() });
+        expect(retry).toEqual({ created: false, message: deleted?.message });
+      });
+
+      it('keeps a deleted message deleted: an edit is refused with message_deleted, a second delete changes nothing', async () => {
+        const message = await sent();
+        const { message: tombstone } = (await store.messages.change(message.id, { kind: 'delete', at: new Date() })) ?? {};
+        await expect(store.messages.change(message.id, { kind: 'edit', message: 'back?', at: new Date() })).rejects.toMatchObject({ code: 'message_deleted', status: 409 });
+        expect(await store.messages.change(message.id, { kind: 'delete', at: new Date() })).toEqual({ changed: false, message: tombstone });
+        expect(await store.messages.findById(message.id)).toEqual(tombstone);
+        expect(await store.messages.change(unknownObjectIdHex(), { kind: 'delete', at: new Date() })).toBeUndefined();
+        expect(await store.messages.change('nope', { kind: 'delete', at: new Date() })).toBeUndefined();
+      });
+
+      it('never leaves an edited tombstone when an edit and a delete race', async () => {
+        for (let round = 0; round < 5; round += 1) {
+          const message = await sent();
+          await Promise.allSettled([
+            store.messages.change(message.id, { kind: 'edit', message: 'edit', at: new Date() }),
+            store.messages.change(message.id, { kind: 'delete', at: new Date() }),
+          ]);
+          const after = await store.messages.findById(message.id);
+          expect(after?.message).toBe('');
+          expect(after?.deletedAt).toBeDefined();
+        }
+      });
+
+      it('moves a changed message to the top of both feeds: a sync from any cursor returns it once, in its newest state', async () => {
+        const alice = randomUUID();
+        const bob = randomUUID();
+        const first = await sent(alice, bob, 'first');
+        const second = await sent(bob, alice, 'second');
+        const feed = async (userId: string, afterPosition = 0) => store.messages.listFeedAfter(userId, { afterPosition, limit: 100 });
+        const cursor = (await feed(alice)).at(-1)?.position as number;
+
+        await store.messages.change(first.id, { kind: 'edit', message: 'first, edited', at: new Date() });
+        await store.messages.change(first.id, { kind: 'edit', message: 'first, edited twice', at: new Date() });
+        const third = await sent(alice, bob, 'third');
+        for (const userId of [alice, bob]) {
+          const all = await feed(userId);
+          expect(all.map((entry) => entry.message.message)).toEqual(['second', 'first, edited twice', 'third']);
+          expect(isStrictlyIncreasing(all.map((entry) => entry.position))).toBe(true);
+        }
+        const after = await feed(alice, cursor);
+        expect(after.map((entry) => entry.message.id)).toEqual([first.id, third.id]);
+        // From the last cursor again: nothing more, until the next change.
+        expect(await feed(alice, after.at(-1)?.position as number)).toEqual([]);
+        await store.messages.change(second.id, { kind: 'delete', at: new Date() });
+        const changes = await feed(bob, after.at(-1)?.position as number);
+        expect(changes.map((entry) => [entry.message.id, entry.message.message])).toEqual([[second.id, '']]);
+      });
+    });
+
     describe('blocks', () => {
       const someone = () => store.users.create({ username: uniqueTag('u'), passwordHash: passwordHash(), createdAt: new Date() });
 

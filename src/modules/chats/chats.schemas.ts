@@ -67,3 +67,8 @@ export const markBodySchema = z.object({ upTo: idSchema });
 export const markPayloadSchema = z.object({ conversationId: conversationIdSchema, upTo: idSchema });
 
 export const typingPayloadSchema = z.object({ conversationId: conversationIdSchema, isTyping: z.boolean() });
+
+export const messageIdParamsSchema = z.object({ id: idSchema });
+export const editBodySchema = z.object({ message: messageTextSchema });
+export const editMessagePayloadSchema = z.object({ messageId: idSchema, message: messageTextSchema });
+export const deleteMessagePayloadSchema = z.object({ messageId: idSchema });

@@ -2,22 +2,24 @@ import { socketHandler } from '../../realtime/socket-handler.js';
 import type { ParleySocket } from '../../realtime/types.js';
 import type { InflightTracker } from '../../shared/inflight.js';
 import type { Logger } from '../../shared/logger.js';
-import { sendMessageSchema, syncQuerySchema } from './chats.schemas.js';
+import { deleteMessagePayloadSchema, editMessagePayloadSchema, sendMessageSchema, syncQuerySchema } from './chats.schemas.js';
 import type { ChatService } from './chats.service.js';
+import type { MessageChangeService } from './message-changes.service.js';
 
 function clientMsgIdOf(payload: unknown): string | undefined {
   const clientMsgId = (payload as { clientMsgId?: unknown } | null)?.clientMsgId;
   return typeof clientMsgId === 'string' ? clientMsgId : undefined;
 }
 
-/** send_message and sync run the same service functions as their REST routes. */
+/** send_message, sync, edit_message and delete_message run the same service functions as their REST routes. */
 export interface ChatSocketDeps {
   chats: ChatService;
+  changes: MessageChangeService;
   logger: Logger;
   inflight: InflightTracker;
 }
 
-export function registerChatSocketHandlers({ chats, logger, inflight }: ChatSocketDeps) {
+export function registerChatSocketHandlers({ chats, changes, logger, inflight }: ChatSocketDeps) {
   const onSendMessage = socketHandler({
     schema: sendMessageSchema,
     logger,
@@ -40,8 +42,24 @@ export function registerChatSocketHandlers({ chats, logger, inflight }: ChatSock
     handle: (socket, query) => chats.sync(socket.data.userId, query),
   });
 
+  const onEditMessage = socketHandler({
+    schema: editMessagePayloadSchema,
+    logger,
+    inflight,
+    handle: async (socket, { messageId, message }) => ({ message: await changes.editMessage(socket.data.userId, messageId, message) }),
+  });
+
+  const onDeleteMessage = socketHandler({
+    schema: deleteMessagePayloadSchema,
+    logger,
+    inflight,
+    handle: async (socket, { messageId }) => ({ message: await changes.deleteMessage(socket.data.userId, messageId) }),
+  });
+
   return (socket: ParleySocket) => {
     socket.on('send_message', onSendMessage(socket));
     socket.on('sync', onSync(socket));
+    socket.on('edit_message', onEditMessage(socket));
+    socket.on('delete_message', onDeleteMessage(socket));
   };
 }

@@ -11,6 +11,9 @@ export function deliverMessages(io: ParleyIo, events: MessageEvents): void {
     io.to(userRoom(message.receiverId)).emit('receive_message', message);
     io.to(userRoom(message.senderId)).emit('message_sent', message);
   });
+  events.on('updated', (message) => {
+    io.to([userRoom(message.senderId), userRoom(message.receiverId)]).emit('message_updated', message);
+  });
   events.on('receipt', ({ peerId, ...receipt }) => {
     // One emit to both rooms: a socket in both (a conversation with oneself) gets it once.
     io.to([userRoom(receipt.userId), userRoom(peerId)]).emit('receipt', receipt);

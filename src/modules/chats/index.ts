@@ -5,6 +5,8 @@ export { conversationsRoutes } from './conversations.routes.js';
 export { createConversationService, type ConversationService } from './conversations.service.js';
 export { registerConversationSocketHandlers } from './conversations.socket.js';
 export { createTypingService, type TypingService } from './typing.service.js';
+export { messagesRoutes } from './message-changes.routes.js';
+export { createMessageChangeService, type MessageChangeService } from './message-changes.service.js';
 export { deliverMessages } from './delivery.socket.js';
 export { MessageEvents } from './message-events.js';
 export type {
@@ -17,7 +19,9 @@ export type {
   Watermark,
 } from './conversations.repository.js';
 export type {
+  ChangeResult,
   ConversationPageQuery,
+  MessageChange,
   FeedEntry,
   InsertResult,
   Message,

@@ -15,6 +15,8 @@ export interface Typing extends TypingEvent {
 interface MessageEventMap {
   /** A message was stored for the first time (never for an idempotent retry). */
   created: [message: Message];
+  /** A stored message was edited or deleted (its new state). */
+  updated: [message: Message];
   /** A watermark moved. */
   receipt: [receipt: Receipt];
   /** A typing indicator to forward (already throttled). */

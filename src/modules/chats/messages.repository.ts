@@ -20,6 +20,16 @@ export interface NewMessage {
   createdAt: Date;
 }
 
+/** A change to a stored message: new text, or its deletion (the text is erased, not hidden). */
+export type MessageChange = { kind: 'edit'; message: string; at: Date } | { kind: 'delete'; at: Date };
+
+export interface ChangeResult {
+  /** The message in its state after the call. */
+  message: StoredMessage;
+  /** false when nothing changed: a delete of a deleted message. */
+  changed: boolean;
+}
+
 export interface InsertResult {
   message: StoredMessage;
   /** false when (senderId, clientMsgId) was already stored: `message` is then the original. */
@@ -60,6 +70,15 @@ export interface MessageRepository {
    * reader that has seen position N has seen every committed entry below it.
    */
   listFeedAfter(userId: string, query: SyncPageQuery): Promise<FeedEntry[]>;
+  /** The message with this id, in its current state; undefined for an unknown or malformed id. */
+  findById(id: string): Promise<StoredMessage | undefined>;
+  /**
+   * Edits or deletes a message, moving it to the newest position of both participants' feeds in
+   * the same transaction, so that a sync from any earlier cursor returns it once, in its new state.
+   * Undefined for an unknown id. A deleted message stays deleted: an edit of it throws AppError
+   * message_deleted, a delete of it changes nothing. History keeps the message at its place.
+   */
+  change(id: string, change: MessageChange): Promise<ChangeResult | undefined>;
 }
 
 /** The public shape of a stored message. */

@@ -1,14 +1,20 @@
 import { Types, type ClientSession } from 'mongoose';
-import type { FeedEntry, InsertResult, MessageRepository, NewMessage, StoredMessage } from '../../modules/chats/index.js';
+import type { ChangeResult, FeedEntry, InsertResult, MessageChange, MessageRepository, NewMessage, StoredMessage } from '../../modules/chats/index.js';
 import { errors } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { isDuplicateKeyError } from './errors.js';
 import type { ConversationDocument, FeedDocument, MessageDocument, MongoConnection } from './models.js';
+import { isObjectIdHex } from './object-id.js';
 
 export const conversationCounter = (conversationId: string) => `conv:${conversationId}`;
 export const feedCounter = (userId: string) => `user:${userId}`;
 
-/** A stored message as the repositories return it (never its feed positions). */
+/** The message's position in this participant's feed now: where its last change (or its send) put it. */
+function currentFeedPosition(doc: MessageDocument, userId: string): number | undefined {
+  return userId === doc.senderId ? (doc.feedSenderPos ?? doc.senderPos) : (doc.feedReceiverPos ?? doc.receiverPos);
+}
+
+/** A stored message as the repositories return it (never its feed positions); editedAt and deletedAt only when set. */
 export function toStoredMessage(doc: MessageDocument): StoredMessage {
   const message: StoredMessage = {
     id: doc._id.toHexString(),
@@ -20,7 +26,21 @@ export function toStoredMessage(doc: MessageDocument): StoredMessage {
     seq: doc.seq,
   };
   if (typeof doc.clientMsgId === 'string') message.clientMsgId = doc.clientMsgId;
+  if (doc.editedAt instanceof Date) message.editedAt = doc.editedAt.toISOString();
+  if (doc.deletedAt instanceof Date) message.deletedAt = doc.deletedAt.toISOString();
   return message;
+}
+
+/** What an edit or a delete sets on the message. */
+function changedFields(change: MessageChange): Partial<MessageDocument> {
+  return change.kind === 'edit' ? { message: change.message, editedAt: change.at } : { message: '', deletedAt: change.at };
+}
+
+/** The message's current `feeds` entries: one per participant (one for a message to oneself). */
+function currentFeedEntries(doc: MessageDocument): Omit<FeedDocument, '_id'>[] {
+  const sender = { userId: doc.senderId, pos: doc.feedSenderPos ?? doc.senderPos, messageId: doc._id };
+  if (doc.receiverId === doc.senderId) return [sender];
+  return [sender, { userId: doc.receiverId, pos: doc.feedReceiverPos ?? doc.receiverPos, messageId: doc._id }];
 }
 
 /*
@@ -36,6 +56,16 @@ export function toStoredMessage(doc: MessageDocument): StoredMessage {
  * each participant's positions grow together. Sends between unrelated users touch no common
  * document. A retried send (same senderId and clientMsgId) is answered before any transaction,
  * so it changes no conversation.
+ * An edit or a delete moves the message to the top of both participants' feeds, so that a sync
+ * from any cursor returns it once, in its latest state. In one transaction it updates the message
+ * (only while it is not deleted: the check and the write are one operation), takes the next value
+ * of each participant's counter, deletes the message's feed entries (found by the positions kept
+ * on the message, by the (userId, pos) index), inserts the new ones and records their positions on
+ * the message (feedSenderPos/feedReceiverPos). The counters are those sends take, so a change
+ * conflicts with every concurrent send or change of the same user as sends do, and positions keep
+ * growing in commit order; two changes of one message conflict on the message. Nothing else
+ * moves: seq, senderPos and receiverPos (history and the inbox's snapshots), and the conversation
+ * documents (a change does not reorder the inbox; the last message is read by id, as it is now).
  * Transactions need a replica set (a single-node one is enough; checked at start-up).
  * Inserts use the driver's collections: no document casting, the input is already validated.
  */
@@ -56,7 +86,10 @@ export function createMessageRepository(
   }
 
   /** The fields of a new message that the send's transaction computes. */
-  type NewMessageFields = Omit<MessageDocument, '_id' | 'seq' | 'senderPos' | 'receiverPos'>;
+  type NewMessageFields = Omit<
+    MessageDocument,
+    '_id' | 'seq' | 'senderPos' | 'receiverPos' | 'editedAt' | 'deletedAt' | 'feedSenderPos' | 'feedReceiverPos'
+  >;
 
   /**
    * The participant's conversation document, upserted in the send's transaction: its last message
@@ -141,6 +174,57 @@ export function createMessageRepository(
     }
   }
 
+  /** Edits or deletes the message and moves it to the top of its participants' feeds (see above). */
+  async function changeInTransaction(_id: Types.ObjectId, change: MessageChange): Promise<ChangeResult | undefined> {
+    // withTransaction retries a transient failure for up to 120 s: never past the store's timeout.
+    const deadline = performance.now() + timeoutMs;
+    const session = await connection.startSession();
+    try {
+      let attempts = 0;
+      const result = await session.withTransaction(
+        async (): Promise<ChangeResult | undefined> => {
+          attempts += 1;
+          if (performance.now() > deadline) throw errors.storeUnavailable(new Error('transaction retries ran past STORE_TIMEOUT'));
+          const updated = (await messages.collection.findOneAndUpdate(
+            { _id, deletedAt: null },
+            { $set: changedFields(change) },
+            { returnDocument: 'after', session, maxTimeMS },
+          )) as MessageDocument | null;
+          if (!updated) {
+            // Nothing written: returning commits an empty transaction, throwing aborts it.
+            const current = await messages.collection.findOne<MessageDocument>({ _id }, { session, maxTimeMS });
+            if (!current) return undefined;
+            // Read in the update's snapshot, which it did not match: it is deleted.
+            if (!(current.deletedAt instanceof Date)) throw new Error(`message ${_id.toHexString()} neither matched nor is deleted`);
+            if (change.kind === 'edit') throw errors.messageDeleted();
+            return { message: toStoredMessage(current), changed: false };
+          }
+          const previous = currentFeedEntries(updated);
+          // One after the other: a transaction's operations must not run in parallel on its session.
+          const entries: FeedDocument[] = [];
+          for (const { userId } of previous) {
+            entries.push({ _id: new Types.ObjectId(), userId, pos: await next(feedCounter(userId), session), messageId: _id });
+          }
+          // Each clause of the $or by the unique (userId, pos) index; messageId guards the entry is this message's.
+          const { deletedCount } = await feeds.collection.deleteMany({ $or: previous }, { session, maxTimeMS });
+          if (deletedCount !== previous.length) {
+            logger.warn({ messageId: _id.toHexString(), expected: previous.length, deletedCount }, 'changed message lacked feed entries');
+          }
+          await feeds.collection.insertMany(entries, { session, maxTimeMS });
+          const positionOf = (userId: string) => entries.find((entry) => entry.userId === userId)?.pos as number;
+          const positions = { feedSenderPos: positionOf(updated.senderId), feedReceiverPos: positionOf(updated.receiverId) };
+          await messages.collection.updateOne({ _id }, { $set: positions }, { session, maxTimeMS });
+          return { message: toStoredMessage(updated), changed: true };
+        },
+        { maxCommitTimeMS: timeoutMs },
+      );
+      if (attempts > 1) logger.debug({ attempts, messageId: _id.toHexString() }, 'message change transaction retried');
+      return result;
+    } finally {
+      await session.endSession();
+    }
+  }
+
   /** The user's feed after a position: the entries by index, then their messages by id. */
   async function feedAfter(userId: string, afterPosition: number, limit: number): Promise<FeedEntry[]> {
     const entries = await feeds.collection
@@ -155,11 +239,15 @@ export function createMessageRepository(
       .maxTimeMS(maxTimeMS)
       .toArray();
     const byId = new Map(docs.map((doc) => [doc._id.toHexString(), doc]));
-    return entries.map((entry) => {
+    return entries.flatMap((entry) => {
       // Written in one transaction with its entry, so it is there once the entry is.
       const doc = byId.get(entry.messageId.toHexString());
       if (!doc) throw new Error(`feed entry ${entry.userId}:${entry.pos} names a missing message`);
-      return { position: entry.pos, message: toStoredMessage(doc) };
+      // A change that committed between the two reads moved the message past this entry (and
+      // deleted it): leave it for its new entry, so each state is returned once.
+      const current = currentFeedPosition(doc, userId);
+      if (current !== undefined && current !== entry.pos) return [];
+      return [{ position: entry.pos, message: toStoredMessage(doc) }];
     });
   }
 
@@ -175,5 +263,16 @@ export function createMessageRepository(
       return docs.map(toStoredMessage);
     },
     listFeedAfter: (userId, { afterPosition, limit }) => run(() => feedAfter(userId, afterPosition, limit)),
+    async findById(id) {
+      if (!isObjectIdHex(id)) return undefined;
+      const doc = await run(() => messages.collection.findOne<MessageDocument>({ _id: new Types.ObjectId(id) }, { maxTimeMS }));
+      return doc ? toStoredMessage(doc) : undefined;
+    },
+    async change(id, change) {
+      if (!isObjectIdHex(id)) return undefined;
+      const result = await run(() => changeInTransaction(new Types.ObjectId(id), change));
+      logger.debug({ messageId: id, kind: change.kind, changed: result?.changed }, 'message changed');
+      return result;
+    },
   };
 }

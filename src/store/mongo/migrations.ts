@@ -27,6 +27,16 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
   // Nothing to move: the collection and its index come with every start's createIndexes. Recorded
   // so that an older release, which would ignore blocks, refuses the database.
   { version: 4, description: 'blocks: who blocks whom', up: async () => {} },
+  // Nothing to move: the new fields of messages (editedAt, deletedAt, feedSenderPos,
+  // feedReceiverPos) are optional, absent on every message stored so far, and need no index.
+  // Recorded so that an older release refuses the database: it would misread the feeds, syncing a
+  // moved (changed) message as if it were a plain one, a deleted message as one with empty text and
+  // an edited one as never edited.
+  {
+    version: 5,
+    description: 'message edits and deletions: editedAt, deletedAt, and the feed positions a change moved the message to',
+    up: async () => {},
+  },
 ];
 
 const SCHEMA_DOCUMENT = 'schema';

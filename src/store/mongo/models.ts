@@ -28,15 +28,31 @@ export interface MessageDocument {
    * The message's position in the sender's and in the receiver's feed (equal for a message to
    * oneself), written by the send's transaction (schema version 3; older messages got theirs from
    * `feeds` in the migration). Within a conversation they grow with `seq`: the inbox finds where
-   * a conversation stood as of a snapshot by them.
+   * a conversation stood as of a snapshot by them. Never changed: an edit or a delete moves the
+   * message's feed entries, not these (feedSenderPos, feedReceiverPos).
    */
   senderPos: number;
   receiverPos: number;
+  /** When its text was last edited (schema version 5); absent while never edited. */
+  editedAt?: Date;
+  /** When it was deleted (schema version 5): its text is then "" and it is never edited again. Absent while not deleted. */
+  deletedAt?: Date;
+  /**
+   * Where its `feeds` entries are now (schema version 5): an edit or a delete moves the message to
+   * the next position of each participant's counter, in its transaction, and deletes the entries
+   * at these positions (by the (userId, pos) index). Absent until its first change: then
+   * `senderPos` and `receiverPos`, which never change (history and the inbox keep the message at
+   * its original place).
+   */
+  feedSenderPos?: number;
+  feedReceiverPos?: number;
 }
 
 /**
  * One entry of a user's feed: a message the user sent or received, at the next position of the
  * user's own counter (`user:<id>`), written in the send's transaction. /sync reads it by index.
+ * A message has one entry per participant: an edit or a delete replaces it by one at the next
+ * position (messages.ts), so a sync returns the message once, in its latest state.
  */
 export interface FeedDocument {
   _id: Types.ObjectId;
@@ -124,11 +140,21 @@ const messageSchema = new Schema<MessageDocument>(
     conversationId: { type: String, required: true },
     senderId: { type: String, required: true },
     receiverId: { type: String, required: true },
-    message: { type: String, required: true },
+    // "" once deleted, which Mongoose's `required` would refuse for a string.
+    message: {
+      type: String,
+      required: function (this: MessageDocument) {
+        return !(this.deletedAt instanceof Date);
+      },
+    },
     clientMsgId: { type: String },
     createdAt: { type: Date, required: true },
     senderPos: { type: Number, required: true },
     receiverPos: { type: Number, required: true },
+    editedAt: { type: Date },
+    deletedAt: { type: Date },
+    feedSenderPos: { type: Number },
+    feedReceiverPos: { type: Number },
   },
   { collection: 'messages', ...options },
 );

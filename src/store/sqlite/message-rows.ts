@@ -10,6 +10,9 @@ export interface MessageRow {
   body: string;
   client_msg_id: string | null;
   created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  changed_pos: number | null;
 }
 
 export function toStoredMessage(row: MessageRow): StoredMessage {
@@ -23,6 +26,8 @@ export function toStoredMessage(row: MessageRow): StoredMessage {
     seq: row.seq,
   };
   if (row.client_msg_id !== null) message.clientMsgId = row.client_msg_id;
+  if (row.edited_at !== null) message.editedAt = row.edited_at;
+  if (row.deleted_at !== null) message.deletedAt = row.deleted_at;
   return message;
 }
 

@@ -107,6 +107,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'message edits and deletions: editedAt, deletedAt, and the feed position a change moved the message to',
+    up(db) {
+      // changed_pos: a changed message's place in its participants' feeds (NULL: its seq). Partial
+      // indexes: only changed messages have an entry, so sends pay nothing for them.
+      db.exec(`
+        ALTER TABLE messages ADD COLUMN edited_at TEXT;
+        ALTER TABLE messages ADD COLUMN deleted_at TEXT;
+        ALTER TABLE messages ADD COLUMN changed_pos INTEGER;
+        CREATE INDEX messages_changed_by_sender ON messages (sender_id, changed_pos) WHERE changed_pos IS NOT NULL;
+        CREATE INDEX messages_changed_by_receiver ON messages (receiver_id, changed_pos) WHERE changed_pos IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export interface MigrationOutcome {
