@@ -59,27 +59,42 @@ export function createConversationRepository({ db, run }: SqliteConnection): Con
   const messageAt = db.prepare<[number], Pick<MessageRow, 'conversation_id' | 'sender_id'>>(
     'SELECT conversation_id, sender_id FROM messages WHERE seq = ?',
   );
+  // "+sender_id": by the conversation index, never the sender's (which would walk everything the
+  // peer sent in every conversation since the watermark).
   const peerMessagesAfter = db
-    .prepare<[string, number, string], number>('SELECT count(*) FROM messages WHERE conversation_id = ? AND seq > ? AND sender_id = ?')
+    .prepare<[string, number, string], number>('SELECT count(*) FROM messages WHERE conversation_id = ? AND seq > ? AND +sender_id = ?')
     .pluck();
   const setRead = db.prepare<[number, number, number, string, string]>(
     'UPDATE conversations SET read_seq = ?, delivered_seq = max(delivered_seq, ?), unread_count = ? WHERE user_id = ? AND conversation_id = ?',
   );
+  const peersOf = db.prepare<[string, string], string>('SELECT DISTINCT peer_id FROM conversations WHERE user_id = ? AND peer_id <> ?').pluck();
   const setDelivered = db.prepare<[number, string, string]>('UPDATE conversations SET delivered_seq = ? WHERE user_id = ? AND conversation_id = ?');
 
   const listInbox = db.transaction((userId: string, asOf: number | undefined, beforePosition: number, limit: number) => {
     const snapshot = asOf ?? newestPosition.get(userId) ?? 0;
     const bound = Math.min(beforePosition, snapshot + 1);
-    const entries: InboxEntry[] = stablePage.all(userId, bound, limit).map((row) => ({ position: row.seq, conversation: toRecord(row) }));
+    const stable = stablePage.all(userId, bound, limit);
+    // A full page ends at its last row: a moved row placed below it cannot make this page.
+    const floor = stable.length === limit ? (stable.at(-1)?.seq ?? 0) : 0;
+    const placed: { position: number; conversationId: string; row?: ConversationRow }[] = stable.map((row) => ({
+      position: row.seq,
+      conversationId: row.conversation_id,
+      row,
+    }));
     // Rows that moved above the snapshot after it was taken keep their place as of the snapshot.
     for (const conversationId of movedSince.all(userId, snapshot)) {
       const position = positionAsOf.get(conversationId, snapshot);
-      if (position === null || position === undefined || position >= bound) continue; // started later, or listed already
-      const row = byKey.get(userId, conversationId);
-      if (row) entries.push({ position, conversation: toRecord(row) });
+      // None: it started after the snapshot. At or above the bound: listed on an earlier page.
+      if (position === null || position === undefined || position >= bound || position < floor) continue;
+      placed.push({ position, conversationId });
     }
-    entries.sort((a, b) => b.position - a.position);
-    return { asOf: snapshot, entries: entries.slice(0, limit) };
+    placed.sort((a, b) => b.position - a.position);
+    const entries: InboxEntry[] = [];
+    for (const { position, conversationId, row } of placed.slice(0, limit)) {
+      const current = row ?? byKey.get(userId, conversationId);
+      if (current) entries.push({ position, conversation: toRecord(current) });
+    }
+    return { asOf: snapshot, entries };
   });
 
   const mark = db.transaction((userId: string, conversationId: string, watermark: Watermark, upTo: string): MarkResult | undefined => {
@@ -111,5 +126,6 @@ export function createConversationRepository({ db, run }: SqliteConnection): Con
       return row && toRecord(row);
     },
     mark: (userId, conversationId, watermark, upTo) => run(() => mark.immediate(userId, conversationId, watermark, upTo)),
+    peerIds: (userId) => run(() => peersOf.all(userId, userId)),
   };
 }
