@@ -29,10 +29,10 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Runs `bench/run.ts --smoke` as a child process; SIGINT (then SIGKILL) if it overruns. */
-function runBench(outDir: string, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `bench/run.ts --smoke [args]` as a child process; SIGINT (then SIGKILL) if it overruns. */
+function runBench(outDir: string, timeoutMs: number, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', outDir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', ...args, '--out', outDir], {
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -52,7 +52,11 @@ function runBench(outDir: string, timeoutMs: number): Promise<{ code: number | n
 
 describe('npm run bench -- --smoke', () => {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-'));
-  afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+  const inboxOutDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-s8-'));
+  afterAll(() => {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    fs.rmSync(inboxOutDir, { recursive: true, force: true });
+  });
 
   it('runs S1 and S2 for Parley and the relay, prints a table, writes JSON, and leaves no process behind', async () => {
     const { code, stdout, stderr } = await runBench(outDir, 100_000);
@@ -84,6 +88,30 @@ describe('npm run bench -- --smoke', () => {
     }
 
     expect(report.startedPids.length).toBeGreaterThanOrEqual(3); // Parley, relay, load generator
+    expect(report.startedPids.filter(alive)).toEqual([]);
+  }, 130_000);
+
+  it('runs S8 (inbox) on a tiny seeded store: Parley over HTTP against the bare listInbox SQL, every page checked', async () => {
+    const { code, stdout, stderr } = await runBench(inboxOutDir, 110_000, ['--only', 'S8']);
+    const output = `${stdout}\n${stderr}`;
+    expect(code, output).toBe(0);
+    expect(stdout).toMatch(/\| S8 +\| 160 conversations: first page: p99/);
+    expect(stdout).toMatch(/\| S8 +\| P first page p99 at 160 vs 60 conversations/);
+
+    const report = JSON.parse(fs.readFileSync(path.join(inboxOutDir, 'latest.json'), 'utf8')) as SmokeReport;
+    expect(report.correctnessOk, output).toBe(true);
+    expect(report.scenarios.map((scenario) => scenario.id)).toEqual(['S8']);
+    const s8 = report.scenarios[0];
+    expect(s8?.error, output).toBeUndefined();
+    // 5 measured pages, each once for P and once bare, and the seed and paging checks.
+    expect(s8?.correctness.checkedRuns).toBe(11);
+    expect(new Set(s8?.runs.map((run) => run.impl))).toEqual(new Set(['P', 'bare', 'check']));
+    for (const metric of ['first page: p99', 'page 3: p99', 'moved since its cursor: p99']) {
+      const row = s8?.rows.find((candidate) => candidate.metric.includes(metric));
+      expect(row?.p.median, metric).toBeGreaterThan(0);
+      expect(row?.ref?.median, metric).toBeGreaterThan(0);
+    }
+
     expect(report.startedPids.filter(alive)).toEqual([]);
   }, 130_000);
 });

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { LatencyHistogram } from '../lib/histogram.js';
+import { timedLoop } from '../lib/histogram.js';
 
 const [file, conversationId, limitText, durationText, sql, out] = process.argv.slice(2);
 if (!file || !conversationId || !limitText || !durationText || !out || !sql) {
@@ -19,19 +19,6 @@ const limit = Number(limitText);
 const run = () => statement.all(conversationId, Number.MAX_SAFE_INTEGER, limit);
 
 const rows = run().length;
-for (let i = 0; i < 2000; i++) run(); // warm-up
-
-const histogram = new LatencyHistogram();
-const durationMs = Number(durationText);
-const started = performance.now();
-let queries = 0;
-for (let now = started; now - started < durationMs; ) {
-  run();
-  const after = performance.now();
-  histogram.recordMs(after - now);
-  now = after;
-  queries++;
-}
-const elapsed = performance.now() - started;
+const { queries, perSecond, latency } = timedLoop(run, Number(durationText));
 db.close();
-fs.writeFileSync(out, JSON.stringify({ queries, rows, perSecond: (queries / elapsed) * 1000, latency: histogram.summary() }));
+fs.writeFileSync(out, JSON.stringify({ queries, rows, perSecond, latency }));

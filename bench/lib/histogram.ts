@@ -41,3 +41,19 @@ export class LatencyHistogram {
     };
   }
 }
+
+/** Runs `run` back to back for `durationMs` (after `warmups` unmeasured calls): how many, how fast, and each call's latency. */
+export function timedLoop(run: () => unknown, durationMs: number, warmups = 2000): { queries: number; perSecond: number; latency: LatencySummary } {
+  for (let i = 0; i < warmups; i++) run();
+  const histogram = new LatencyHistogram();
+  const started = performance.now();
+  let queries = 0;
+  for (let now = started; now - started < durationMs; ) {
+    run();
+    const after = performance.now();
+    histogram.recordMs(after - now);
+    now = after;
+    queries++;
+  }
+  return { queries, perSecond: (queries / (performance.now() - started)) * 1000, latency: histogram.summary() };
+}

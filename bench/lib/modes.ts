@@ -44,6 +44,13 @@ export interface ModeSettings {
   s6WarmupRounds: number;
   /** S7 overload: multiples of the measured capacity offered, and the windows (ms). */
   s7: { multiples: number[]; capacityMs: number; levelMs: number; overloadMs: number; recoveryMs: number };
+  /**
+   * S8 inbox: messages in the store; conversations per measured user (one user per level, the
+   * largest level also has `fillerUsers` more users like it, so the store holds many inboxes);
+   * how deep the deep page is (pages followed by nextCursor); conversations moved by new
+   * messages after the deep cursor was taken; GET concurrency; window.
+   */
+  s8: { messages: number; levels: number[]; fillerUsers: number; deepPages: number; moved: number; concurrency: number; durationMs: number };
   /** The soak: length, window, load, reconnecting clients and how long each stays (ms), minutes before trends count. */
   soak: { minutes: number; windowMs: number; capacityFraction: number; churnClients: number; holdMs: [number, number]; settleMinutes: number };
   defaultScenarios: string[];
@@ -73,8 +80,9 @@ const full: ModeSettings = {
   s4SettleMs: 1000,
   s6WarmupRounds: 1,
   s7: { multiples: [0.5, 1, 2, 3], capacityMs: 8000, levelMs: 10_000, overloadMs: 30_000, recoveryMs: 10_000 },
+  s8: { messages: 1_000_000, levels: [100, 1000], fillerUsers: 39, deepPages: 10, moved: 100, concurrency: 4, durationMs: 6000 },
   soak: { minutes: 60, windowMs: 60_000, capacityFraction: 0.5, churnClients: 40, holdMs: [5000, 20_000], settleMinutes: 5 },
-  defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7'],
+  defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8'],
 };
 
 const quick: ModeSettings = {
@@ -92,6 +100,7 @@ const quick: ModeSettings = {
   s6LoginsAlone: false,
   s6WarmupRounds: 0,
   s7: { multiples: [0.5, 3], capacityMs: 2000, levelMs: 3000, overloadMs: 5000, recoveryMs: 3000 },
+  s8: { ...full.s8, messages: 100_000, fillerUsers: 9, durationMs: 1000 },
 };
 
 const smoke: ModeSettings = {
@@ -112,6 +121,7 @@ const smoke: ModeSettings = {
   s6MessageRate: 300,
   s6DurationMs: 2000,
   s7: { multiples: [3], capacityMs: 500, levelMs: 500, overloadMs: 1000, recoveryMs: 500 },
+  s8: { messages: 3000, levels: [60, 160], fillerUsers: 1, deepPages: 2, moved: 20, concurrency: 2, durationMs: 400 },
   defaultScenarios: ['S1', 'S2'],
 };
 

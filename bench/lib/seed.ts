@@ -14,7 +14,7 @@ type MigrationsModule = typeof import('../../src/store/sqlite/migrations.js');
 type PasswordHasherModule = typeof import('../../src/modules/auth/credentials/password-hasher.js');
 type TokensModule = typeof import('../../src/modules/auth/tokens/tokens.js');
 
-async function importDist<T>(relative: string): Promise<T> {
+export async function importDist<T>(relative: string): Promise<T> {
   return (await import(pathToFileURL(path.join(parleyBuildRoot(), 'dist', relative)).href)) as T;
 }
 

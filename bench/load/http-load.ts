@@ -103,7 +103,7 @@ export function startLoginStorm(spec: LoginSpec, isWindowOpen: () => boolean) {
   };
 }
 
-/** GET one path (history) with a Bearer token from `concurrency` keep-alive connections. */
+/** GET one path (history, inbox) with a Bearer token from `concurrency` keep-alive connections. */
 export async function runHistoryLoad(spec: HistorySpec): Promise<HttpLoadResult> {
   const url = new URL(spec.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
@@ -111,8 +111,9 @@ export async function runHistoryLoad(spec: HistorySpec): Promise<HttpLoadResult>
   // One request first, to fail fast with the server's answer.
   const probe = await httpRequest(agent, url, { method: 'GET', path: spec.path, headers, keepText: true });
   if (probe.status !== 200) throw new Error(`GET ${spec.path}: HTTP ${probe.status} ${probe.text ?? ''}`);
-  const body = JSON.parse(probe.text ?? '{}') as { messages?: unknown[] };
-  if (!Array.isArray(body.messages)) throw new Error(`GET ${spec.path}: no messages array`);
+  const listKey = spec.listKey ?? 'messages';
+  const list = (JSON.parse(probe.text ?? '{}') as Record<string, unknown>)[listKey];
+  if (!Array.isArray(list)) throw new Error(`GET ${spec.path}: no ${listKey} array`);
 
   let windowOpen = false;
   const load = workers(
@@ -139,7 +140,7 @@ export async function runHistoryLoad(spec: HistorySpec): Promise<HttpLoadResult>
     cpuPerRequestUs: completed > 0 ? measured.serverCpuMicros / completed : Number.NaN,
     loadgenCpuPct: measured.loadgenCpuPct,
     foreignCpuPct: measured.foreignCpuPct,
-    firstPageSize: body.messages.length,
+    firstPageSize: list.length,
     ...(firstFailure ? { firstFailure } : {}),
   };
 }

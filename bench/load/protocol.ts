@@ -102,6 +102,8 @@ export interface MessagingResult {
 export interface HistorySpec {
   url: string;
   path: string;
+  /** The array the answer must hold (its length is firstPageSize): `messages` (default) or `conversations` (the inbox). */
+  listKey?: 'messages' | 'conversations';
   token: string;
   concurrency: number;
   rampMs: number;
@@ -118,7 +120,7 @@ export interface HttpLoadResult {
   cpuPerRequestUs: number;
   loadgenCpuPct: number;
   foreignCpuPct: number | null;
-  /** Messages in the first answer (history). */
+  /** Entries in the first answer (messages of a history page, conversations of an inbox page). */
   firstPageSize?: number;
   firstFailure?: string;
 }
