@@ -86,12 +86,26 @@ export function createInsertBatch(db: Database): Transaction<(rows: MessageInser
      ON CONFLICT (user_id, conversation_id) DO UPDATE SET last_seq = excluded.last_seq, unread_count = unread_count + excluded.unread_count`,
   );
 
-  function insertOne(row: MessageInsertRow): InsertOutcome {
+  /** Each participant's conversation row as the batch leaves it: one upsert per row however many messages it got. */
+  type Touch = { userId: string; conversationId: string; peerId: string; seq: number; unread: number };
+
+  function touch(touched: Map<string, Touch>, userId: string, conversationId: string, peerId: string, seq: number, unread: number): void {
+    const key = `${userId} ${conversationId}`;
+    const earlier = touched.get(key);
+    if (earlier) {
+      earlier.seq = seq; // rows are inserted in order: the later one is the last message
+      earlier.unread += unread;
+    } else {
+      touched.set(key, { userId, conversationId, peerId, seq, unread });
+    }
+  }
+
+  function insertOne(row: MessageInsertRow, touched: Map<string, Touch>): InsertOutcome {
     const seq = insertOrIgnore.get(...row);
     if (seq !== undefined) {
       const [conversationId, senderId, receiverId] = row;
-      touchConversation.run(senderId, conversationId, receiverId, seq, 0);
-      if (receiverId !== senderId) touchConversation.run(receiverId, conversationId, senderId, seq, 1);
+      touch(touched, senderId, conversationId, receiverId, seq, 0);
+      if (receiverId !== senderId) touch(touched, receiverId, conversationId, senderId, seq, 1);
       return seq;
     }
     const [, senderId, , , clientMsgId] = row;
@@ -100,5 +114,12 @@ export function createInsertBatch(db: Database): Transaction<(rows: MessageInser
     return toStoredMessage(existing);
   }
 
-  return db.transaction((rows: MessageInsertRow[]) => rows.map(insertOne));
+  function insertAll(rows: MessageInsertRow[]): InsertOutcome[] {
+    const touched = new Map<string, Touch>();
+    const outcomes = rows.map((row) => insertOne(row, touched));
+    for (const { userId, conversationId, peerId, seq, unread } of touched.values()) touchConversation.run(userId, conversationId, peerId, seq, unread);
+    return outcomes;
+  }
+
+  return db.transaction(insertAll);
 }
