@@ -106,6 +106,7 @@ const envSchema = z.object({
   LOGIN_FAILURES_PER_HOUR: z.coerce.number().int().min(0).default(10),
   LOGIN_FAILURES_PER_DAY: z.coerce.number().int().min(0).default(100),
   PRESENCE_TTL: z.coerce.number().int().min(1).default(30),
+  PRESENCE_GRACE: z.coerce.number().int().min(0).default(5),
   SOCKET_PING_INTERVAL: z.coerce.number().int().min(1).default(25),
   SOCKET_PING_TIMEOUT: z.coerce.number().int().min(1).default(20),
   SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).default(10),
@@ -161,6 +162,8 @@ export interface Config {
   loginFailuresPerDay: number;
   /** Seconds a presence entry outlives its last heartbeat (a crashed instance's users go offline then). */
   presenceTtlSeconds: number;
+  /** Seconds after a user's last socket closes before contacts are told they went offline (a reconnect within it tells nothing). */
+  presenceGraceSeconds: number;
   /**
    * Socket.IO's heartbeat: the server pings every interval and drops a client that does not answer
    * within the timeout; a client that hears no ping for both (its instance frozen or cut off)
@@ -261,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerHour: vars.LOGIN_FAILURES_PER_HOUR,
     loginFailuresPerDay: vars.LOGIN_FAILURES_PER_DAY,
     presenceTtlSeconds: vars.PRESENCE_TTL,
+    presenceGraceSeconds: vars.PRESENCE_GRACE,
     socketPingIntervalSeconds: vars.SOCKET_PING_INTERVAL,
     socketPingTimeoutSeconds: vars.SOCKET_PING_TIMEOUT,
     shutdownTimeoutSeconds: vars.SHUTDOWN_TIMEOUT,

@@ -84,7 +84,9 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   const passwords = createPasswordHasher({ threads: os.availableParallelism() - 1 });
   const messageEvents = new MessageEvents();
   const authEvents = new AuthEvents();
-  const presence = redis ? createRedisPresence(redis.main, config.presenceTtlSeconds * 1000) : createMemoryPresence();
+  const presence = redis
+    ? createRedisPresence(redis.main, config.presenceTtlSeconds * 1000, config.presenceGraceSeconds * 1000)
+    : createMemoryPresence();
   const readiness = new Readiness();
   const sessionStore = createSessionStore(config.sessionIdleTimeoutSeconds, redis?.main);
   // Per user, REST and sockets together.
@@ -142,6 +144,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     conversations: createConversationService({
       conversations: store.conversations,
       users: store.users,
+      blocks: store.blocks,
       isOnline: (userId) => presence.isOnline(userId),
       events: messageEvents,
       readRateLimiter,

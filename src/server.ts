@@ -70,6 +70,9 @@ function wireRealtime(io: ParleyIo, container: Container): PeriodicJob[] {
     io,
     presence: container.presence,
     heartbeatMs: (config.presenceTtlSeconds * 1000) / 3,
+    graceMs: config.presenceGraceSeconds * 1000,
+    audience: (userId) => container.conversations.presenceAudience(userId),
+    recordLastSeen: (userId, at) => container.users.recordLastSeen(userId, at),
     logger,
   });
   const credentialCheck = revalidateSockets({

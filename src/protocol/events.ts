@@ -67,6 +67,11 @@ export interface PublicUser {
   createdAt: string;
   /** Has at least one socket open on some instance. */
   online: boolean;
+  /**
+   * When the user's last socket closed (ISO-8601 UTC), as last announced and stored; null while
+   * online, for a user never seen offline, and toward a user they block.
+   */
+  lastSeenAt: string | null;
 }
 
 /**
@@ -128,6 +133,18 @@ export interface TypingEvent {
   isTyping: boolean;
 }
 
+/**
+ * A contact (someone the user shares a conversation with) came online (their first socket on any
+ * instance) or went offline (their last socket closed, and none reopened within PRESENCE_GRACE
+ * seconds, or their instance died). Live and best effort: read GET /users/:id for the state.
+ */
+export interface PresenceEvent {
+  userId: string;
+  online: boolean;
+  /** When the last socket closed (ISO-8601 UTC); null when online. */
+  lastSeenAt: string | null;
+}
+
 export interface EditMessagePayload extends Correlated {
   messageId: string;
   message: string;
@@ -174,6 +191,8 @@ export interface ServerToClientEvents {
   receipt: (event: ReceiptEvent) => void;
   /** The peer is typing or stopped, to every socket of the other participant on every instance. */
   typing: (event: TypingEvent) => void;
+  /** A contact came online or went offline, to every socket of each contact (not blocked either way) on every instance. */
+  presence: (event: PresenceEvent) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -155,6 +155,41 @@ export function describeStoreContract(
         expect(await store.users.findByUsernameWithPasswordHash(username.slice(0, -1))).toBeUndefined();
       });
 
+      describe('last seen', () => {
+        const someone = () => store.users.create({ username: uniqueTag('seen'), passwordHash: passwordHash(), createdAt: new Date() });
+
+        it('is absent until set, then answered as ISO-8601 UTC, for the users among the ids that have one', async () => {
+          const [alice, bob, carol] = [await someone(), await someone(), await someone()];
+          expect(await store.users.lastSeen([alice.id, bob.id])).toEqual(new Map());
+          await store.users.setLastSeen(alice.id, new Date('2026-02-03T04:05:06.789Z'));
+          await store.users.setLastSeen(carol.id, new Date('2026-02-04T00:00:00.000Z'));
+          const seen = await store.users.lastSeen([alice.id, bob.id, carol.id, randomUUID(), unknownObjectIdHex(), 'nope']);
+          expect(seen).toEqual(
+            new Map([
+              [alice.id, '2026-02-03T04:05:06.789Z'],
+              [carol.id, '2026-02-04T00:00:00.000Z'],
+            ]),
+          );
+          expect(await store.users.lastSeen([])).toEqual(new Map());
+        });
+
+        it('only moves forward, and leaves the user otherwise as it was', async () => {
+          const alice = await someone();
+          await store.users.setLastSeen(alice.id, new Date('2026-02-03T10:00:00.000Z'));
+          await store.users.setLastSeen(alice.id, new Date('2026-02-03T09:00:00.000Z'));
+          expect((await store.users.lastSeen([alice.id])).get(alice.id)).toBe('2026-02-03T10:00:00.000Z');
+          await store.users.setLastSeen(alice.id, new Date('2026-02-03T11:00:00.000Z'));
+          expect((await store.users.lastSeen([alice.id])).get(alice.id)).toBe('2026-02-03T11:00:00.000Z');
+          expect(await store.users.findById(alice.id)).toEqual(alice);
+          expect(await store.users.findByIds([alice.id])).toEqual([alice]);
+        });
+
+        it('ignores unknown and malformed ids', async () => {
+          for (const id of [randomUUID(), unknownObjectIdHex(), 'nope']) await store.users.setLastSeen(id, new Date());
+          expect(await store.users.lastSeen([randomUUID(), unknownObjectIdHex(), 'nope'])).toEqual(new Map());
+        });
+      });
+
       describe('searchByUsernamePrefix', () => {
         let tag: string;
         let byName: Map<string, User>;
@@ -243,6 +278,20 @@ export function describeStoreContract(
           conversationId,
           beforeSeq === undefined ? { limit } : { limit, beforeSeq },
         );
+
+      it('peerIds answers every other participant of the user\'s conversations once, never the user', async () => {
+        const me = randomUUID();
+        const [bob, carol, dave] = [randomUUID(), randomUUID(), randomUUID()];
+        const send = (senderId: string, receiverId: string) =>
+          store.messages.insert({ conversationId: `dm:${uniqueTag('c')}:${senderId}:${receiverId}`, senderId, receiverId, message: 'hi', createdAt: new Date() });
+        expect(await store.conversations.peerIds(me)).toEqual([]);
+        await send(me, bob);
+        await send(carol, me);
+        await send(me, me); // a conversation with oneself
+        await send(bob, dave); // not mine
+        expect((await store.conversations.peerIds(me)).sort()).toEqual([bob, carol].sort());
+        expect(await store.conversations.peerIds(dave)).toEqual([bob]);
+      });
 
       it('insert returns created:true and the stored message with every field as given', async () => {
         const chat = conversation();
@@ -582,6 +631,16 @@ export function describeStoreContract(
         await store.blocks.unblock(alice.id, bob.id);
         expect(await store.blocks.eitherBlocks(alice.id, bob.id)).toBe(false);
         expect(await store.blocks.listBlocked(alice.id)).toEqual([]);
+      });
+
+      it('blockersAmong answers those among the candidates who block the user, one way only', async () => {
+        const [me, blocker, blocked, other] = [await someone(), await someone(), await someone(), await someone()];
+        await store.blocks.block(blocker.id, me.id, new Date());
+        await store.blocks.block(me.id, blocked.id, new Date());
+        await store.blocks.block(other.id, blocked.id, new Date());
+        expect(await store.blocks.blockersAmong(me.id, [blocker.id, blocked.id, other.id, blocker.id, 'nope'])).toEqual([blocker.id]);
+        expect((await store.blocks.blockersAmong(blocked.id, [me.id, other.id, blocker.id])).sort()).toEqual([me.id, other.id].sort());
+        expect(await store.blocks.blockersAmong(me.id, [])).toEqual([]);
       });
 
       it('lists the users a user blocks, most recently blocked first, and only theirs', async () => {

@@ -107,7 +107,7 @@ class InboxModel {
     const readIndex = this.indexOf(conversationId, mine.read);
     return {
       id: conversationId,
-      peer: { ...peer.user, online: this.isOnline(peerId) },
+      peer: { ...peer.user, online: this.isOnline(peerId), lastSeenAt: null },
       lastMessage,
       // "The peer's messages after readUpTo": never one's own, so none in a conversation with oneself.
       unreadCount: messages.filter((message, index) => index > readIndex && message.senderId !== userId).length,

@@ -81,10 +81,11 @@ export function checkConversationShape(conversation: unknown, evidence: unknown)
   check(isConversationId(conversation['id']), 'a conversation id of another form', evidence);
   const peer = conversation['peer'];
   check(isPlainObject(peer), 'a peer that is not an object', evidence);
-  check(JSON.stringify(Object.keys(peer).sort()) === '["createdAt","id","online","username"]', `a peer with keys ${Object.keys(peer).join(', ')}`, evidence);
+  check(JSON.stringify(Object.keys(peer).sort()) === '["createdAt","id","lastSeenAt","online","username"]', `a peer with keys ${Object.keys(peer).join(', ')}`, evidence);
   check(typeof peer['id'] === 'string' && typeof peer['username'] === 'string', 'a peer without a string id and username', evidence);
   check(typeof peer['createdAt'] === 'string' && ISO_UTC.test(peer['createdAt']), 'peer.createdAt is not an ISO-8601 UTC time', evidence);
   check(typeof peer['online'] === 'boolean', 'peer.online is not a boolean', evidence);
+  check(peer['lastSeenAt'] === null || (typeof peer['lastSeenAt'] === 'string' && ISO_UTC.test(peer['lastSeenAt'])), 'peer.lastSeenAt is neither null nor an ISO-8601 UTC time', evidence);
   const last = conversation['lastMessage'];
   checkMessageShape(last, evidence);
   check(last['conversationId'] === conversation['id'], 'a last message of another conversation', evidence);

@@ -95,7 +95,7 @@ describe('fuzz: users', () => {
           check(response.status === expected, `expected ${expected}`, evidence);
         }
         if (response.status === 200 && segment !== '') {
-          checkUser(response.json.user, ['createdAt', 'id', 'online', 'username'], evidence);
+          checkUser(response.json.user, ['createdAt', 'id', 'lastSeenAt', 'online', 'username'], evidence);
           check(response.json.user.id === id && typeof response.json.user.online === 'boolean', 'another user, or no online flag', evidence);
         }
         await checkAlive(world.url, sent);

@@ -56,7 +56,7 @@ describe('GET /users/:id', () => {
     const other = await registerUser(url);
     const response = await request(url, 'GET', `/users/${other.user.id}`, { cookie: caller.cookie });
     expect(response.status).toBe(200);
-    expect(response.body.user).toEqual({ ...other.user, online: false });
+    expect(response.body.user).toEqual({ ...other.user, online: false, lastSeenAt: null });
   });
 
   it('answers 404 user_not_found for an unknown id', async () => {

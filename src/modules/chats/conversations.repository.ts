@@ -76,4 +76,10 @@ export interface ConversationRepository {
    * at or behind the watermark, changes nothing (moved: []).
    */
   mark(userId: string, conversationId: string, watermark: Watermark, upTo: string): Promise<MarkResult | undefined>;
+  /**
+   * The user's contacts: every other participant of the user's conversations (each once, in no
+   * particular order; never the user, even with a conversation with oneself). Read by the user's
+   * index, never by scanning users.
+   */
+  peerIds(userId: string): Promise<string[]>;
 }

@@ -1,7 +1,7 @@
 import type { Conversation, PublicUser } from '../../protocol/events.js';
 import type { RateLimiter } from '../../redis/index.js';
 import { errors } from '../../shared/errors.js';
-import type { User, UserRepository } from '../users/index.js';
+import type { BlockRepository, User, UserRepository } from '../users/index.js';
 import type { InboxQueryInput } from './chats.schemas.js';
 import type { ConversationRecord, ConversationRepository, Watermark } from './conversations.repository.js';
 import { decodeInboxCursor, encodeInboxCursor } from './cursor.js';
@@ -11,6 +11,7 @@ import { toPublicMessage } from './messages.repository.js';
 export interface ConversationServiceDeps {
   conversations: ConversationRepository;
   users: UserRepository;
+  blocks: BlockRepository;
   /** Whether a user has a socket open anywhere; false while presence cannot be read. */
   isOnline: (userId: string) => Promise<boolean>;
   events: MessageEvents;
@@ -25,22 +26,31 @@ export interface InboxResult {
 
 export type ConversationService = ReturnType<typeof createConversationService>;
 
-export function createConversationService({ conversations, users, isOnline, events, readRateLimiter }: ConversationServiceDeps) {
-  /** The public shape, with each peer as others see them (one store read for the page's peers). */
-  async function present(records: ConversationRecord[]): Promise<Conversation[]> {
+export function createConversationService({ conversations, users, blocks, isOnline, events, readRateLimiter }: ConversationServiceDeps) {
+  /**
+   * The public shape, with each peer as the caller sees them: online, or when last seen; neither
+   * toward a caller the peer blocks (one store read each for the page's peers, blockers, last seen).
+   */
+  async function present(userId: string, records: ConversationRecord[]): Promise<Conversation[]> {
     const peerIds = [...new Set(records.map((record) => record.peerId))];
-    const [peers, online] = await Promise.all([
+    const others = peerIds.filter((id) => id !== userId);
+    const [peers, online, lastSeen, blockers] = await Promise.all([
       users.findByIds(peerIds),
       // While presence cannot be read (Redis away), nobody is reported online rather than failing.
       Promise.all(peerIds.map((id) => isOnline(id).catch(() => false))),
+      users.lastSeen(peerIds),
+      blocks.blockersAmong(userId, others),
     ]);
     const byId = new Map<string, User>(peers.map((user) => [user.id, user]));
     const onlineById = new Map(peerIds.map((id, index) => [id, online[index] ?? false]));
+    const hidden = new Set(blockers);
     return records.map((record) => {
       const peer = byId.get(record.peerId);
       // Users are never deleted and a send checks its receiver exists: a missing peer is a bug.
       if (!peer) throw new Error(`conversation ${record.conversationId} names an unknown peer`);
-      const publicPeer: PublicUser = { ...peer, online: onlineById.get(peer.id) ?? false };
+      const peerOnline = !hidden.has(peer.id) && (onlineById.get(peer.id) ?? false);
+      const lastSeenAt = hidden.has(peer.id) || peerOnline ? null : (lastSeen.get(peer.id) ?? null);
+      const publicPeer: PublicUser = { ...peer, online: peerOnline, lastSeenAt };
       return {
         id: record.conversationId,
         peer: publicPeer,
@@ -53,8 +63,8 @@ export function createConversationService({ conversations, users, isOnline, even
     });
   }
 
-  async function presentOne(record: ConversationRecord): Promise<Conversation> {
-    const [conversation] = await present([record]);
+  async function presentOne(userId: string, record: ConversationRecord): Promise<Conversation> {
+    const [conversation] = await present(userId, [record]);
     if (!conversation) throw new Error('present returned nothing');
     return conversation;
   }
@@ -67,14 +77,14 @@ export function createConversationService({ conversations, users, isOnline, even
     const entries = page.entries.slice(0, limit);
     const last = entries.at(-1);
     const nextCursor = page.entries.length > limit && last ? encodeInboxCursor({ asOf: page.asOf, before: last.position }) : null;
-    return { conversations: await present(entries.map((entry) => entry.conversation)), nextCursor };
+    return { conversations: await present(userId, entries.map((entry) => entry.conversation)), nextCursor };
   }
 
   async function getConversation(userId: string, conversationId: string): Promise<Conversation> {
     await readRateLimiter.consume(userId);
     const record = await conversations.find(userId, conversationId);
     if (!record) throw errors.notFound('Conversation');
-    return presentOne(record);
+    return presentOne(userId, record);
   }
 
   /**
@@ -91,8 +101,20 @@ export function createConversationService({ conversations, users, isOnline, even
       const movedTo = type === 'read' ? conversation.readUpTo : conversation.deliveredUpTo;
       if (movedTo !== null) events.emit('receipt', { conversationId, userId, peerId: conversation.peerId, type, upTo: movedTo, at });
     }
-    return presentOne(conversation);
+    return presentOne(userId, conversation);
   }
 
-  return { listConversations, getConversation, mark };
+  /**
+   * Who hears of the user's presence: the users they share a conversation with, without anyone
+   * who blocks the user or whom the user blocks. Read by the user's conversations, never all users.
+   */
+  async function presenceAudience(userId: string): Promise<string[]> {
+    const contacts = await conversations.peerIds(userId);
+    if (contacts.length === 0) return [];
+    const [blockers, blocked] = await Promise.all([blocks.blockersAmong(userId, contacts), blocks.listBlocked(userId)]);
+    const excluded = new Set([...blockers, ...blocked.map((user) => user.id)]);
+    return contacts.filter((id) => !excluded.has(id));
+  }
+
+  return { listConversations, getConversation, mark, presenceAudience };
 }

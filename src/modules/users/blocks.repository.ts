@@ -12,4 +12,6 @@ export interface BlockRepository {
   eitherBlocks(userA: string, userB: string): Promise<boolean>;
   /** Whether `blockerId` blocks `blockedId` (one way). */
   blocks(blockerId: string, blockedId: string): Promise<boolean>;
+  /** Those among `candidateIds` who block `blockedId` (each once, in no particular order), in one query. */
+  blockersAmong(blockedId: string, candidateIds: readonly string[]): Promise<string[]>;
 }

@@ -25,4 +25,11 @@ export interface UserRepository {
   findByUsernameWithPasswordHash(username: string): Promise<UserWithPasswordHash | undefined>;
   /** Users whose username starts with the prefix (any letter case), in username order. */
   searchByUsernamePrefix(prefix: string, limit: number): Promise<User[]>;
+  /**
+   * Records when the user was last seen online (their last socket closed). Only moves forward: an
+   * earlier instant than the one stored changes nothing. An unknown id changes nothing.
+   */
+  setLastSeen(userId: string, at: Date): Promise<void>;
+  /** When each of the users among `ids` was last seen (ISO-8601 UTC); users never seen, and unknown ids, are left out. */
+  lastSeen(ids: readonly string[]): Promise<Map<string, string>>;
 }

@@ -8,6 +8,8 @@ export type UsersService = ReturnType<typeof createUsersService>;
 
 export interface UserWithPresence extends User {
   online: boolean;
+  /** When the user was last seen (ISO); null while online, when never seen offline, and toward a user they block. */
+  lastSeenAt: string | null;
 }
 
 export interface UsersServiceDeps {
@@ -29,10 +31,16 @@ export function createUsersService({ users, blocks, presence, readRateLimiter }:
     const user = await users.findById(id);
     if (!user) throw errors.userNotFound();
     // A user who blocks the caller is never shown online to them.
-    if (id !== callerId && (await blocks.blocks(id, callerId))) return { ...user, online: false };
+    if (id !== callerId && (await blocks.blocks(id, callerId))) return { ...user, online: false, lastSeenAt: null };
     // While presence cannot be read (Redis away), nobody is reported online rather than failing.
     const online = await presence.isOnline(id).catch(() => false);
-    return { ...user, online };
+    const lastSeenAt = online ? null : ((await users.lastSeen([id])).get(id) ?? null);
+    return { ...user, online, lastSeenAt };
+  }
+
+  /** Stores when the user went offline, as announced to their contacts (never moves back). */
+  async function recordLastSeen(userId: string, at: Date): Promise<void> {
+    await users.setLastSeen(userId, at);
   }
 
   async function blockable(callerId: string, id: string): Promise<void> {
@@ -57,5 +65,5 @@ export function createUsersService({ users, blocks, presence, readRateLimiter }:
     return blocks.listBlocked(callerId);
   }
 
-  return { searchUsers, getUser, blockUser, unblockUser, listBlocked };
+  return { searchUsers, getUser, blockUser, unblockUser, listBlocked, recordLastSeen };
 }

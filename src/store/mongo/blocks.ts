@@ -46,5 +46,16 @@ export function createBlockRepository({ models: { blocks, users }, run, timeoutM
     eitherBlocks: (a, b) =>
       run(async () => (await blocks.collection.countDocuments({ $or: [{ blockerId: a, blockedId: b }, { blockerId: b, blockedId: a }] }, { limit: 1, maxTimeMS })) > 0),
     blocks: (blockerId, blockedId) => run(() => oneWay(blockerId, blockedId)),
+    async blockersAmong(blockedId, candidateIds) {
+      if (candidateIds.length === 0) return [];
+      // By the (blockerId, blockedId) index.
+      const docs = await run(() =>
+        blocks.collection
+          .find<Pick<BlockDocument, 'blockerId'>>({ blockerId: { $in: [...new Set(candidateIds)] }, blockedId }, { projection: { blockerId: 1 } })
+          .maxTimeMS(maxTimeMS)
+          .toArray(),
+      );
+      return docs.map((doc) => doc.blockerId);
+    },
   };
 }

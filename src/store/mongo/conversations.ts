@@ -206,5 +206,11 @@ export function createConversationRepository({ connection, models: { conversatio
         return doc ? recordOf(doc) : undefined;
       }),
     mark: (userId, conversationId, watermark, upTo) => run(() => markInTransaction(userId, conversationId, watermark, upTo)),
+    peerIds: (userId) =>
+      run(async () => {
+        // By the (userId, conversationId) index.
+        const peers = await conversations.collection.distinct('peerId', { userId }, { maxTimeMS });
+        return (peers as string[]).filter((peerId) => peerId !== userId);
+      }),
   };
 }

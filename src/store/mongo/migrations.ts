@@ -37,6 +37,9 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
     description: 'message edits and deletions: editedAt, deletedAt, and the feed positions a change moved the message to',
     up: async () => {},
   },
+  // Nothing to move: users' new field lastSeenAt is optional (absent: never seen offline) and needs
+  // no index. Recorded so that an older release refuses the database.
+  { version: 6, description: 'users.lastSeenAt: when the user\'s last socket closed, as announced to their contacts', up: async () => {} },
 ];
 
 const SCHEMA_DOCUMENT = 'schema';

@@ -12,6 +12,8 @@ export interface UserDocument {
   usernameLower: string;
   passwordHash: string;
   createdAt: Date;
+  /** When the user's last socket closed, as announced (schema version 6); absent: never seen offline. */
+  lastSeenAt?: Date;
 }
 
 export interface MessageDocument {
@@ -129,6 +131,7 @@ const userSchema = new Schema<UserDocument>(
     usernameLower: { type: String, required: true },
     passwordHash: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    lastSeenAt: { type: Date },
   },
   { collection: 'users', ...options },
 );

@@ -51,5 +51,21 @@ export function createUserRepository({ models: { users }, run, timeoutMs }: Mong
       );
       return docs.map(toUser);
     },
+    async setLastSeen(userId, at) {
+      if (!isObjectIdHex(userId)) return;
+      await run(() => users.updateOne({ _id: userId }, { $max: { lastSeenAt: at } }).maxTimeMS(timeoutMs).exec());
+    },
+    async lastSeen(ids) {
+      const wanted = [...new Set(ids.filter(isObjectIdHex).map((id) => id.toLowerCase()))];
+      if (wanted.length === 0) return new Map();
+      const docs = await run(() =>
+        users
+          .find({ _id: { $in: wanted }, lastSeenAt: { $exists: true } }, { lastSeenAt: 1 })
+          .maxTimeMS(timeoutMs)
+          .lean<Pick<UserDocument, '_id' | 'lastSeenAt'>[]>()
+          .exec(),
+      );
+      return new Map(docs.flatMap((doc) => (doc.lastSeenAt ? [[doc._id.toHexString(), doc.lastSeenAt.toISOString()] as const] : [])));
+    },
   };
 }

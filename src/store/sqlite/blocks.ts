@@ -14,6 +14,9 @@ export function createBlockRepository({ db, run }: SqliteConnection): BlockRepos
     `SELECT u.id, u.username, u.created_at FROM blocks b JOIN users u ON u.id = b.blocked_id
      WHERE b.blocker_id = ? ORDER BY b.created_at DESC, u.id`,
   );
+  const blockersAmong = db
+    .prepare<[string, string], string>('SELECT blocker_id FROM blocks WHERE blocked_id = ? AND blocker_id IN (SELECT value FROM json_each(?))')
+    .pluck();
   const oneWay = db.prepare<[string, string], number>('SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?').pluck();
 
   return {
@@ -29,5 +32,9 @@ export function createBlockRepository({ db, run }: SqliteConnection): BlockRepos
     },
     eitherBlocks: (a, b) => run(() => oneWay.get(a, b) !== undefined || oneWay.get(b, a) !== undefined),
     blocks: (blockerId, blockedId) => run(() => oneWay.get(blockerId, blockedId) !== undefined),
+    async blockersAmong(blockedId, candidateIds) {
+      if (candidateIds.length === 0) return [];
+      return run(() => blockersAmong.all(blockedId, JSON.stringify([...new Set(candidateIds)])));
+    },
   };
 }

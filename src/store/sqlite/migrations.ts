@@ -122,6 +122,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'users.last_seen_at: when the user\'s last socket closed, as announced to their contacts',
+    up(db) {
+      db.exec('ALTER TABLE users ADD COLUMN last_seen_at TEXT');
+    },
+  },
 ];
 
 export interface MigrationOutcome {

@@ -10,6 +10,7 @@ interface UserRow {
   username: string;
   password_hash: string;
   created_at: string;
+  last_seen_at: string | null;
 }
 
 const toUser = (row: UserRow): User => ({ id: row.id, username: row.username, createdAt: row.created_at });
@@ -23,6 +24,13 @@ export function createUserRepository({ db, run }: SqliteConnection): UserReposit
     'SELECT * FROM users WHERE username_lower >= ? AND username_lower < ? ORDER BY username_lower LIMIT ?',
   );
 
+  // ISO-8601 UTC strings of one length order as their instants do.
+  const setLastSeen = db.prepare<[{ id: string; at: string }]>(
+    'UPDATE users SET last_seen_at = @at WHERE id = @id AND (last_seen_at IS NULL OR last_seen_at < @at)',
+  );
+  const lastSeenOf = db.prepare<[string], { id: string; last_seen_at: string }>(
+    'SELECT id, last_seen_at FROM users WHERE id IN (SELECT value FROM json_each(?)) AND last_seen_at IS NOT NULL',
+  );
   return {
     async create({ username, passwordHash, createdAt }: NewUser) {
       const user: User = { id: randomUUID(), username, createdAt: createdAt.toISOString() };
@@ -50,6 +58,14 @@ export function createUserRepository({ db, run }: SqliteConnection): UserReposit
     async searchByUsernamePrefix(prefix, limit) {
       const lower = prefix.toLowerCase();
       return (await run(() => byPrefix.all(lower, prefixUpperBound(lower), limit))).map(toUser);
+    },
+    async setLastSeen(userId, at) {
+      await run(() => setLastSeen.run({ id: userId, at: at.toISOString() }));
+    },
+    async lastSeen(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await run(() => lastSeenOf.all(JSON.stringify(ids)));
+      return new Map(rows.map((row) => [row.id, row.last_seen_at]));
     },
   };
 }
