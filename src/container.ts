@@ -28,7 +28,7 @@ import {
 } from './modules/chats/index.js';
 import { createHealthService, Readiness, type HealthProbe, type HealthService } from './modules/health/index.js';
 import { createMemoryPresence, createRedisPresence, type PresenceStore } from './modules/presence/index.js';
-import { createUsersService, type UsersService } from './modules/users/index.js';
+import { createBlockCache, createUsersService, type UsersService } from './modules/users/index.js';
 import { createPerSecondLimiter, openRedisConnections, type RedisConnections } from './redis/index.js';
 import { InflightTracker } from './shared/inflight.js';
 import { LoadShedder } from './shared/load-shedder.js';
@@ -88,6 +88,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     ? createRedisPresence(redis.main, config.presenceTtlSeconds * 1000, config.presenceGraceSeconds * 1000)
     : createMemoryPresence();
   const readiness = new Readiness();
+  const blockCache = createBlockCache(store.blocks);
   const sessionStore = createSessionStore(config.sessionIdleTimeoutSeconds, redis?.main);
   // Per user, REST and sockets together.
   const sendRateLimiter = createPerSecondLimiter({ keyPrefix: 'rl:send', perSecond: config.sendRateLimitPerSecond, redis: redis?.main });
@@ -130,7 +131,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       sessionTtlSeconds: config.jwtTtlSeconds,
       events: authEvents,
     }),
-    users: createUsersService({ users: store.users, blocks: store.blocks, presence, readRateLimiter }),
+    users: createUsersService({ users: store.users, blocks: store.blocks, blockCache, presence, readRateLimiter }),
     chats: createChatService({
       users: store.users,
       blocks: store.blocks,
@@ -149,7 +150,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       events: messageEvents,
       readRateLimiter,
     }),
-    typing: createTypingService({ events: messageEvents }),
+    typing: createTypingService({ events: messageEvents, eitherBlocks: blockCache.eitherBlocks }),
     messageChanges: createMessageChangeService({
       messages: store.messages,
       events: messageEvents,

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TypingAck, TypingEvent } from '../../src/protocol/events.js';
 import { directConversationId } from '../../src/modules/chats/conversation-id.js';
-import { registerUser, type RegisteredUser } from '../helpers/http.js';
+import { registerUser, request, type RegisteredUser } from '../helpers/http.js';
 import { makeDataDir, startTestParley, type TestParley } from '../helpers/parley.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 import { connectSocket, type ClientSocket } from '../helpers/socket.js';
@@ -74,4 +74,18 @@ describe('typing', () => {
     }
     expect(socket.connected).toBe(true);
   });
+
+  it('is dropped quietly between users who block each other, on any instance', async () => {
+    const [alice, bob, carol] = [await registerUser(a.url), await registerUser(a.url), await registerUser(a.url)];
+    expect((await request(a.url, 'POST', `/users/${bob.user.id}/block`, { token: alice.token })).status).toBe(204);
+    const aliceOnA = await open(a.url, alice);
+    const bobOnB = await open(b.url, bob);
+    const carolOnB = await open(b.url, carol);
+    expect(await typing(bobOnB.socket, { conversationId: directConversationId(alice.user.id, bob.user.id), isTyping: true })).toEqual({ ok: true });
+    // carol's typing after bob's: once it arrives, bob's would have too.
+    await typing(carolOnB.socket, { conversationId: directConversationId(alice.user.id, carol.user.id), isTyping: true });
+    await waitFor(() => aliceOnA.seen.length >= 1);
+    expect(aliceOnA.seen.map((event) => event.userId)).toEqual([carol.user.id]);
+  });
 });
+

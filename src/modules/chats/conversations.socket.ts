@@ -32,7 +32,7 @@ export function registerConversationSocketHandlers({ conversations, typing, logg
     logger,
     inflight,
     handle: async (socket, input) => {
-      typing.typing(socket.data.userId, input);
+      await typing.typing(socket.data.userId, input);
       return {};
     },
   });

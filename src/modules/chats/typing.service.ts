@@ -13,6 +13,8 @@ export interface TypingInput {
 
 export interface TypingServiceDeps {
   events: MessageEvents;
+  /** Cached (users/block-cache.ts): typing never waits for the store once a pair is known. */
+  eitherBlocks: (userA: string, userB: string) => Promise<boolean>;
   /** A monotonic clock in ms (tests pass their own). */
   now?: () => number;
 }
@@ -20,18 +22,22 @@ export interface TypingServiceDeps {
 export type TypingService = ReturnType<typeof createTypingService>;
 
 /**
- * Typing indicators: never stored, never read from the store (the conversation id names its two
- * participants). Throttled per instance: a user's devices on several instances may each forward
+ * Typing indicators: never stored; the conversation id names its two participants, and blocks are
+ * read through a cache. Throttled per instance: a user's devices on several instances may each forward
  * one per second, which a receiver cannot tell from one.
  */
-export function createTypingService({ events, now = () => performance.now() }: TypingServiceDeps) {
+export function createTypingService({ events, eitherBlocks, now = () => performance.now() }: TypingServiceDeps) {
   const lastForwarded = new LRUCache<string, number>({ max: 100_000 });
 
-  /** Forwards the indicator to the peer, or drops a repeat quietly; not_found when the user is not in the conversation. */
-  function typing(userId: string, { conversationId, isTyping }: TypingInput): void {
+  /**
+   * Forwards the indicator to the peer, or drops it quietly (a repeat within the throttle, or
+   * while either blocks the other); not_found when the user is not in the conversation.
+   */
+  async function typing(userId: string, { conversationId, isTyping }: TypingInput): Promise<void> {
     const peerId = peerIn(conversationId, userId);
     if (peerId === undefined) throw errors.notFound('Conversation');
     if (peerId === userId) return; // nobody to tell
+    if (await eitherBlocks(userId, peerId)) return;
     const key = `${userId} ${conversationId}`;
     if (isTyping) {
       const last = lastForwarded.get(key);

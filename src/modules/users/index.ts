@@ -1,3 +1,4 @@
+export { createBlockCache, type BlockCache } from './block-cache.js';
 export type { BlockRepository } from './blocks.repository.js';
 export type { NewUser, User, UserRepository, UserWithPasswordHash } from './users.repository.js';
 export { usersRoutes } from './users.routes.js';

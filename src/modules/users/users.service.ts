@@ -1,6 +1,7 @@
 import type { RateLimiter } from '../../redis/index.js';
 import { errors } from '../../shared/errors.js';
 import type { PresenceStore } from '../presence/index.js';
+import type { BlockCache } from './block-cache.js';
 import type { BlockRepository } from './blocks.repository.js';
 import type { User, UserRepository } from './users.repository.js';
 
@@ -15,12 +16,14 @@ export interface UserWithPresence extends User {
 export interface UsersServiceDeps {
   users: UserRepository;
   blocks: BlockRepository;
+  /** Forgets a pair when it is blocked or unblocked here. */
+  blockCache: Pick<BlockCache, 'forget'>;
   presence: PresenceStore;
   /** Counts searches and lookups per caller (with history and sync). */
   readRateLimiter: RateLimiter;
 }
 
-export function createUsersService({ users, blocks, presence, readRateLimiter }: UsersServiceDeps) {
+export function createUsersService({ users, blocks, blockCache, presence, readRateLimiter }: UsersServiceDeps) {
   async function searchUsers(callerId: string, prefix: string, limit: number): Promise<User[]> {
     await readRateLimiter.consume(callerId);
     return users.searchByUsernamePrefix(prefix, limit);
@@ -52,12 +55,14 @@ export function createUsersService({ users, blocks, presence, readRateLimiter }:
   async function blockUser(callerId: string, id: string): Promise<void> {
     await blockable(callerId, id);
     await blocks.block(callerId, id, new Date());
+    blockCache.forget(callerId, id);
   }
 
   /** Idempotent. */
   async function unblockUser(callerId: string, id: string): Promise<void> {
     await blockable(callerId, id);
     await blocks.unblock(callerId, id);
+    blockCache.forget(callerId, id);
   }
 
   async function listBlocked(callerId: string): Promise<User[]> {
