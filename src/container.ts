@@ -134,7 +134,6 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     users: createUsersService({ users: store.users, blocks: store.blocks, blockCache, presence, readRateLimiter }),
     chats: createChatService({
       users: store.users,
-      blocks: store.blocks,
       messages: store.messages,
       events: messageEvents,
       sendRateLimiter,

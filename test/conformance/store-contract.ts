@@ -623,6 +623,25 @@ export function describeStoreContract(
         expect(await store.blocks.eitherBlocks(bob.id, alice.id)).toBe(true);
       });
 
+      it('makes insert refuse a message between the two, either way, with AppError blocked, storing nothing; a message to oneself still goes', async () => {
+        const [alice, bob] = [await someone(), await someone()];
+        const conversationId = `dm:${uniqueTag('b')}`;
+        const message = (senderId: string, receiverId: string) => ({ conversationId, senderId, receiverId, message: 'hi', createdAt: new Date() });
+        await store.messages.insert(message(alice.id, bob.id));
+        await store.blocks.block(bob.id, alice.id, new Date());
+        for (const [from, to] of [[alice.id, bob.id], [bob.id, alice.id]] as const) {
+          await expect(store.messages.insert(message(from, to))).rejects.toMatchObject({ code: 'blocked', status: 403 });
+        }
+        expect(await store.messages.listConversationNewestFirst(conversationId, { limit: 10 })).toHaveLength(1);
+        expect((await store.messages.insert({ ...message(alice.id, alice.id), conversationId: `dm:${uniqueTag('s')}` })).created).toBe(true);
+        // Refused rows leave the rest of their batch alone.
+        const carol = await someone();
+        const results = await Promise.allSettled([store.messages.insert(message(alice.id, bob.id)), store.messages.insert({ ...message(alice.id, carol.id), conversationId: `dm:${uniqueTag('c')}` })]);
+        expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled']);
+        await store.blocks.unblock(bob.id, alice.id);
+        expect((await store.messages.insert(message(alice.id, bob.id))).created).toBe(true);
+      });
+
       it('is idempotent both ways, also when blocks of one pair race', async () => {
         const [alice, bob] = [await someone(), await someone()];
         await Promise.all(Array.from({ length: 5 }, () => store.blocks.block(alice.id, bob.id, new Date())));

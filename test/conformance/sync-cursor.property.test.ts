@@ -51,7 +51,6 @@ async function setUp(openTwo: OpenTwo): Promise<{ stores: Store[]; services: Cha
   const services = stores.map((store) =>
     createChatService({
       users: store.users,
-      blocks: store.blocks,
       messages: store.messages,
       events: new MessageEvents(),
       sendRateLimiter: noLimit,

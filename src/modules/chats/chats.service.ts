@@ -3,7 +3,7 @@ import type { RateLimiter } from '../../redis/index.js';
 import { errors } from '../../shared/errors.js';
 import type { LoadShedder } from '../../shared/load-shedder.js';
 import type { Logger } from '../../shared/logger.js';
-import type { BlockRepository, UserRepository } from '../users/index.js';
+import type { UserRepository } from '../users/index.js';
 import type { SendMessageInput, SyncQuery } from './chats.schemas.js';
 import { directConversationId } from './conversation-id.js';
 import { decodeHistoryCursor, decodeSyncCursor, encodeHistoryCursor, encodeSyncCursor } from './cursor.js';
@@ -12,7 +12,6 @@ import { toPublicMessage, type Message, type MessageRepository } from './message
 
 export interface ChatServiceDeps {
   users: UserRepository;
-  blocks: Pick<BlockRepository, 'eitherBlocks'>;
   messages: MessageRepository;
   events: MessageEvents;
   sendRateLimiter: RateLimiter;
@@ -51,7 +50,7 @@ export interface HistoryQuery {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService({ users, blocks, messages, events, sendRateLimiter, readRateLimiter, loadShedder, logger }: ChatServiceDeps) {
+export function createChatService({ users, messages, events, sendRateLimiter, readRateLimiter, loadShedder, logger }: ChatServiceDeps) {
   // Users are never deleted, so a user seen once exists for good: no store read per send.
   const knownUsers = new LRUCache<string, true>({ max: 100_000 });
 
@@ -60,13 +59,14 @@ export function createChatService({ users, blocks, messages, events, sendRateLim
     knownUsers.set(userId, true);
   }
 
-  /** The one send path, for REST and sockets alike: validate, store once, then announce. */
+  /**
+   * The one send path, for REST and sockets alike: validate, store once, then announce. The store
+   * refuses a send between users who block each other (403 blocked) in the send's transaction.
+   */
   async function sendMessage(senderId: string, input: SendMessageInput): Promise<SendResult> {
     if (loadShedder.shouldShed()) throw errors.overloaded();
     await sendRateLimiter.consume(senderId);
     if (!knownUsers.has(input.receiverId)) await requireUser(input.receiverId); // no await on the hot path
-    // Before anything is written: while either blocks the other, nothing passes between them.
-    if (input.receiverId !== senderId && (await blocks.eitherBlocks(senderId, input.receiverId))) throw errors.blocked();
     const work = loadShedder.begin();
     const { message: stored, created } = await messages
       .insert({

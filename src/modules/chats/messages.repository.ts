@@ -61,7 +61,11 @@ export interface FeedEntry {
 
 /** Storage of messages; implemented by every store driver (src/store/*), held to one contract suite. */
 export interface MessageRepository {
-  /** Stores the message once per (senderId, clientMsgId); the unique index settles races. */
+  /**
+   * Stores the message once per (senderId, clientMsgId); the unique index settles races. Throws
+   * AppError blocked, storing nothing, while either participant blocks the other: checked in the
+   * send's transaction, before anything is written.
+   */
   insert(message: NewMessage): Promise<InsertResult>;
   /** The newest `limit` messages of a conversation before the cursor, newest first. */
   listConversationNewestFirst(conversationId: string, query: ConversationPageQuery): Promise<StoredMessage[]>;

@@ -70,7 +70,7 @@ function currentFeedEntries(doc: MessageDocument): Omit<FeedDocument, '_id'>[] {
  * Inserts use the driver's collections: no document casting, the input is already validated.
  */
 export function createMessageRepository(
-  { connection, models: { messages, feeds, conversations, counters }, run, timeoutMs }: MongoConnection,
+  { connection, models: { messages, feeds, conversations, counters, blocks }, run, timeoutMs }: MongoConnection,
   logger: Logger,
 ): MessageRepository {
   const maxTimeMS = timeoutMs;
@@ -124,6 +124,15 @@ export function createMessageRepository(
         async () => {
           attempts += 1;
           if (performance.now() > deadline) throw errors.storeUnavailable(new Error('transaction retries ran past STORE_TIMEOUT'));
+          // Before anything is written, in the transaction's snapshot (a block committing at the same
+          // moment touches no document this transaction writes, so it may not be seen: see delivery.md).
+          if (fields.senderId !== fields.receiverId) {
+            const block = await blocks.collection.findOne(
+              { $or: [{ blockerId: fields.senderId, blockedId: fields.receiverId }, { blockerId: fields.receiverId, blockedId: fields.senderId }] },
+              { session, maxTimeMS, projection: { _id: 1 } },
+            );
+            if (block) throw errors.blocked();
+          }
           const _id = new Types.ObjectId();
           const seq = await next(conversationCounter(fields.conversationId), session);
           const entries: FeedDocument[] = [];

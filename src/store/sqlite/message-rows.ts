@@ -1,5 +1,6 @@
 import type { Database, Transaction } from 'better-sqlite3';
 import type { InsertResult, NewMessage, StoredMessage } from '../../modules/chats/index.js';
+import { errors, type AppError } from '../../shared/errors.js';
 
 /** A message as the `messages` table holds it. */
 export interface MessageRow {
@@ -41,8 +42,12 @@ export type MessageInsertRow = [
   createdAt: string,
 ];
 
-/** Per row: its seq when stored now, or the stored original when (sender, clientMsgId) was already there. */
-export type InsertOutcome = number | StoredMessage;
+/**
+ * Per row: its seq when stored now, the stored original when (sender, clientMsgId) was already
+ * there, or BLOCKED when either participant blocks the other (nothing stored).
+ */
+export const BLOCKED = 'blocked';
+export type InsertOutcome = number | StoredMessage | typeof BLOCKED;
 
 export function toInsertRow(message: NewMessage): MessageInsertRow {
   return [
@@ -55,10 +60,12 @@ export function toInsertRow(message: NewMessage): MessageInsertRow {
   ];
 }
 
+/** A row's outcome as the repository answers it: the result, or the AppError its caller gets. */
 export function toInsertResult(
   [conversationId, senderId, receiverId, body, clientMsgId, createdAt]: MessageInsertRow,
   outcome: InsertOutcome,
-): InsertResult {
+): InsertResult | AppError {
+  if (outcome === BLOCKED) return errors.blocked();
   if (typeof outcome !== 'number') return { message: outcome, created: false };
   const message: StoredMessage = { id: String(outcome), senderId, receiverId, message: body, createdAt, conversationId, seq: outcome };
   if (clientMsgId !== null) message.clientMsgId = clientMsgId;
@@ -80,6 +87,11 @@ export function createInsertBatch(db: Database): Transaction<(rows: MessageInser
     )
     .pluck();
   const byClientMsgId = db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE sender_id = ? AND client_msg_id = ?');
+  const eitherBlocks = db
+    .prepare<[string, string, string, string], number>(
+      'SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ? UNION ALL SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ? LIMIT 1',
+    )
+    .pluck();
   // Each participant's conversation row: the last message, and one more unread for the receiver.
   const touchConversation = db.prepare<[userId: string, conversationId: string, peerId: string, seq: number, unread: number]>(
     `INSERT INTO conversations (user_id, conversation_id, peer_id, last_seq, unread_count) VALUES (?, ?, ?, ?, ?)
@@ -101,6 +113,8 @@ export function createInsertBatch(db: Database): Transaction<(rows: MessageInser
   }
 
   function insertOne(row: MessageInsertRow, touched: Map<string, Touch>): InsertOutcome {
+    // In the transaction, before anything is written: a block committed before it is always seen.
+    if (row[1] !== row[2] && eitherBlocks.get(row[1], row[2], row[2], row[1]) !== undefined) return BLOCKED;
     const seq = insertOrIgnore.get(...row);
     if (seq !== undefined) {
       const [conversationId, senderId, receiverId] = row;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { InsertResult, NewMessage } from '../../modules/chats/index.js';
+import { AppError } from '../../shared/errors.js';
 import { workerEntry } from '../../shared/worker-entry.js';
 import { WorkerThread } from '../../shared/worker-rpc.js';
 import { rethrowAsStoreError } from './errors.js';
@@ -26,7 +27,7 @@ export interface MessageWriterOptions {
  */
 export class MessageWriter {
   private readonly thread: WorkerThread<WriterRequest, InsertOutcome[]>;
-  private readonly inserts: GroupCommit<NewMessage, InsertResult>;
+  private readonly inserts: GroupCommit<NewMessage, InsertResult | AppError>;
   private checkpointer: Worker | undefined;
 
   constructor(private readonly options: MessageWriterOptions) {
@@ -37,16 +38,18 @@ export class MessageWriter {
     });
   }
 
-  insert(message: NewMessage): Promise<InsertResult> {
+  async insert(message: NewMessage): Promise<InsertResult> {
     this.checkpointer ??= this.startCheckpointer();
-    return this.inserts.submit(message);
+    const result = await this.inserts.submit(message);
+    if (result instanceof AppError) throw result; // this row's refusal (blocked); the rest of its batch went on
+    return result;
   }
 
   async close(): Promise<void> {
     await Promise.all([this.thread.close(), this.checkpointer?.terminate()]);
   }
 
-  private async commit(batch: NewMessage[], lockTimeoutMs: number): Promise<InsertResult[]> {
+  private async commit(batch: NewMessage[], lockTimeoutMs: number): Promise<(InsertResult | AppError)[]> {
     const rows = batch.map(toInsertRow);
     const outcomes = await this.thread.call({ rows, lockTimeoutMs }).catch(rethrowAsStoreError);
     return rows.map((row, index) => toInsertResult(row, outcomes[index] as InsertOutcome));
