@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ChatMessage } from '../../src/protocol/events.js';
 import { cursorValue, limitValue, pathSegment, sendBody, userId } from './chats.arbitraries.js';
 import { check, checkAlive, checkEqual, checkMessageShape, checkRestAnswer, checkSameText } from './expectations.js';
-import { expectedLimit, isCursor, isJsonContainer, isPlainObject, isValidClientMsgId, isValidId, isValidMessageText, overTheWire } from './oracles.js';
+import { expectedLimit, firstFailing, isCursor, isJsonContainer, isPlainObject, isValidClientMsgId, isValidId, isValidMessageText, overTheWire } from './oracles.js';
 import { rawRequest } from './raw-http.js';
 import { fuzzOptions, fuzzTimeout, runsLabel } from './settings.js';
 import { encodedBody, queryString } from './transport.js';
@@ -33,11 +33,6 @@ beforeAll(async () => {
   await world.takeNewMessages();
 });
 afterAll(() => world?.dispose());
-
-/** The first answer among the checks a route makes, in its order, for a clean input. */
-function firstFailing(checks: [boolean, string][], success: string): string {
-  return checks.find(([passes]) => !passes)?.[1] ?? success;
-}
 
 describe('fuzz: chats', () => {
   it(`POST /chats/:userId/send ${runsLabel()}`, { timeout: fuzzTimeout() }, async () => {

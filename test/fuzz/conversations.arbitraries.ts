@@ -184,6 +184,7 @@ export interface UpToSources {
 }
 
 type MessageIdAlteration = 'leading-zero' | 'trailing-zero' | 'negative' | 'plus' | 'space' | 'newline' | 'decimal' | 'exponent';
+const MESSAGE_ID_ALTERATIONS: MessageIdAlteration[] = ['leading-zero', 'trailing-zero', 'negative', 'plus', 'space', 'newline', 'decimal', 'exponent'];
 
 function alterMessageId(id: string, how: MessageIdAlteration): string {
   switch (how) {
@@ -206,8 +207,12 @@ function alterMessageId(id: string, how: MessageIdAlteration): string {
   }
 }
 
+/** A real message id altered: of the id form naming no message, or of a wrong form. */
+export const alteredMessageId = (id: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.tuple(id, fc.constantFrom(...MESSAGE_ID_ALTERATIONS)).map(([real, how]) => alterMessageId(real, how));
+
 /** Ids of the right form naming no message, and message ids of every wrong form. */
-const EDGE_MESSAGE_IDS = ['0', '00', '1', '-1', '999999999', '9007199254740993', '1'.repeat(16), '9'.repeat(17), 'x'.repeat(64), 'x'.repeat(65), '', ' ', '1.5', '1e3', '0x1', 'null', 'NaN', '__proto__', 'constructor', '$ne'];
+export const EDGE_MESSAGE_IDS = ['0', '00', '1', '-1', '999999999', '9007199254740993', '1'.repeat(16), '9'.repeat(17), 'x'.repeat(64), 'x'.repeat(65), '', ' ', '1.5', '1e3', '0x1', 'null', 'NaN', '__proto__', 'constructor', '$ne'];
 
 /** An upTo: mostly a message of the conversation (the peer's or the caller's), else another's, unknown or malformed. */
 export function upToValue(sources: UpToSources, none: string): fc.Arbitrary<string> {
@@ -218,12 +223,7 @@ export function upToValue(sources: UpToSources, none: string): fc.Arbitrary<stri
     { weight: 2, arbitrary: current(sources.own, none) },
     { weight: 2, arbitrary: current(sources.latest, none) },
     { weight: 2, arbitrary: current(sources.elsewhere, none) },
-    {
-      weight: 1,
-      arbitrary: fc
-        .tuple(peer, fc.constantFrom<MessageIdAlteration>('leading-zero', 'trailing-zero', 'negative', 'plus', 'space', 'newline', 'decimal', 'exponent'))
-        .map(([id, how]) => alterMessageId(id, how)),
-    },
+    { weight: 1, arbitrary: alteredMessageId(peer) },
     { weight: 1, arbitrary: fc.constantFrom(...EDGE_MESSAGE_IDS) },
     { weight: 1, arbitrary: nastyText },
   );

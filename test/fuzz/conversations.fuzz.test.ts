@@ -8,7 +8,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { pathSegment } from './chats.arbitraries.js';
 import { conversationIdValue, current, inboxCursorValue, inboxLimit, markBody, markPayload, requestIdValue, upToValue } from './conversations.arbitraries.js';
 import { check, checkAck, checkAlive, checkConversationShape, checkEqual, checkRestAnswer } from './expectations.js';
-import { expectedLimit, isConversationId, isInboxCursor, isJsonContainer, isPlainObject, isValidId, overTheWire } from './oracles.js';
+import { expectedLimit, firstFailing, isConversationId, isInboxCursor, isJsonContainer, isPlainObject, isValidId, overTheWire } from './oracles.js';
 import { rawRequest } from './raw-http.js';
 import { fuzzOptions, fuzzTimeout, runsLabel } from './settings.js';
 import { emitStyle, emitStyled, emitWithAck } from './socket-client.js';
@@ -217,11 +217,6 @@ afterAll(async () => {
   for (const socket of sockets.values()) socket.close();
   await world?.dispose();
 });
-
-/** The first answer among the checks a route makes, in its order, for a clean input. */
-function firstFailing(checks: [boolean, string][], success: string): string {
-  return checks.find(([passes]) => !passes)?.[1] ?? success;
-}
 
 function decodeURIComponentOrNull(segment: string): string | null {
   try {

@@ -54,14 +54,22 @@ export function checkAck(ack: unknown, sent: unknown): asserts ack is { ok: bool
   checkErrorBody(ack['error'], undefined, evidence);
 }
 
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** A message as the README documents it. */
-export function checkMessageShape(message: unknown, evidence: unknown): asserts message is Record<string, string> {
+/**
+ * A message as the README documents it; with `changes`, also as an edit or deletion may leave it
+ * (editedAt, deletedAt: ISO-8601 UTC, present only when set).
+ */
+export function checkMessageShape(message: unknown, evidence: unknown, { changes = false }: { changes?: boolean } = {}): asserts message is Record<string, string> {
   check(isPlainObject(message), 'a message that is not an object', evidence);
   const keys = Object.keys(message).sort();
   const expected = ['conversationId', 'createdAt', 'id', 'message', 'receiverId', 'senderId'];
   if ('clientMsgId' in message) expected.unshift('clientMsgId');
+  for (const key of changes ? ['editedAt', 'deletedAt'] : []) {
+    if (!(key in message)) continue;
+    expected.push(key);
+    check(typeof message[key] === 'string' && ISO_UTC.test(message[key]), `${key} is not an ISO-8601 UTC time`, evidence);
+  }
   check(JSON.stringify(keys) === JSON.stringify(expected.sort()), `a message with keys ${keys.join(', ')}`, evidence);
   for (const key of keys) check(typeof message[key] === 'string', `message.${key} is not a string`, evidence);
   check(ISO_UTC.test(message['createdAt'] as string), 'createdAt is not an ISO-8601 UTC time', evidence);

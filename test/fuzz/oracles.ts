@@ -73,3 +73,17 @@ export function isInboxCursor(value: unknown): value is string {
   if (!match || !Number.isSafeInteger(Number(match[1])) || !Number.isSafeInteger(Number(match[2]))) return false;
   return Buffer.from(text).toString('base64url') === value;
 }
+
+/** The first answer among the checks a route makes, in its order, for a clean input. */
+export function firstFailing<T>(checks: [boolean, T][], success: T): T {
+  return checks.find(([passes]) => !passes)?.[1] ?? success;
+}
+
+/** A path segment as the router decodes it; null when its escapes are malformed. */
+export function decodedSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}

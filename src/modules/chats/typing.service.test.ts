@@ -27,7 +27,9 @@ describe('typing', () => {
     await service.typing('alice', { conversationId, isTyping: true });
     await service.typing('alice', { conversationId, isTyping: false });
     await service.typing('alice', { conversationId, isTyping: false });
-    await service.typing('alice', { conversationId, isTyping: true }); // right after "stopped": goes through
+    await service.typing('alice', { conversationId, isTyping: true }); // right after "stopped": still within the second
+    advance(TYPING_THROTTLE_MS);
+    await service.typing('alice', { conversationId, isTyping: true });
     expect(forwarded.map((t) => `${t.userId}:${t.isTyping}`)).toEqual([
       'alice:true',
       'bob:true',

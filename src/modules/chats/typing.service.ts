@@ -38,14 +38,13 @@ export function createTypingService({ events, eitherBlocks, now = () => performa
     if (peerId === undefined) throw errors.notFound('Conversation');
     if (peerId === userId) return; // nobody to tell
     if (await eitherBlocks(userId, peerId)) return;
-    const key = `${userId} ${conversationId}`;
     if (isTyping) {
+      // Per second, whatever "stopped" came between: a client toggling cannot flood its peer.
+      const key = `${userId} ${conversationId}`;
       const last = lastForwarded.get(key);
       const at = now();
       if (last !== undefined && at - last < TYPING_THROTTLE_MS) return;
       lastForwarded.set(key, at);
-    } else {
-      lastForwarded.delete(key); // the next "typing" goes through at once
     }
     events.emit('typing', { conversationId, userId, peerId, isTyping });
   }
