@@ -114,7 +114,8 @@ export function createInsertBatch(db: Database): Transaction<(rows: MessageInser
 
   function insertOne(row: MessageInsertRow, touched: Map<string, Touch>): InsertOutcome {
     // In the transaction, before anything is written: a block committed before it is always seen.
-    if (row[1] !== row[2] && eitherBlocks.get(row[1], row[2], row[2], row[1]) !== undefined) return BLOCKED;
+    // A retry of a send stored before the block still answers its original, as every retry does.
+    if (row[1] !== row[2] && eitherBlocks.get(row[1], row[2], row[2], row[1]) !== undefined) return storedOriginal(row) ?? BLOCKED;
     const seq = insertOrIgnore.get(...row);
     if (seq !== undefined) {
       const [conversationId, senderId, receiverId] = row;
@@ -122,10 +123,14 @@ export function createInsertBatch(db: Database): Transaction<(rows: MessageInser
       if (receiverId !== senderId) touch(touched, receiverId, conversationId, senderId, seq, 1);
       return seq;
     }
-    const [, senderId, , , clientMsgId] = row;
-    const existing = clientMsgId === null ? undefined : byClientMsgId.get(senderId, clientMsgId);
+    const existing = storedOriginal(row);
     if (!existing) throw new Error('message was neither inserted nor found');
-    return toStoredMessage(existing);
+    return existing;
+  }
+
+  function storedOriginal([, senderId, , , clientMsgId]: MessageInsertRow): StoredMessage | undefined {
+    const existing = clientMsgId === null ? undefined : byClientMsgId.get(senderId, clientMsgId);
+    return existing && toStoredMessage(existing);
   }
 
   function insertAll(rows: MessageInsertRow[]): InsertOutcome[] {
