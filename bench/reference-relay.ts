@@ -5,6 +5,13 @@
  *
  *   send_message -> receive_message to room user:{receiverId}, message_sent to room user:{senderId},
  *                   ack { ok: true, message } with a generated id and createdAt.
+ *   typing       -> typing { conversationId, userId, isTyping } to room user:{peer} (the other user
+ *                   named in the conversation id), with the same throttle as Parley's: at most one
+ *                   `isTyping: true` per user and conversation per second (a false in between does
+ *                   not reset it), every false; the optional ack answered { ok: true }. The throttle is there so
+ *                   that R forwards the events Parley forwards and the two do the same work (S9):
+ *                   without it R would emit every true of a flood, dozens of times what Parley
+ *                   emits. It is a plain Map (no bound, no validation, no block check).
  *
  * Env: HOST, PORT, REDIS_URL (optional: @socket.io/redis-adapter for several instances).
  * GET /health/live answers 200 once listening.
@@ -58,6 +65,9 @@ if (redisUrl) {
 }
 
 const idPrefix = `${process.pid.toString(36)}-`;
+/** Parley's TYPING_THROTTLE_MS. */
+const typingThrottleMs = 1000;
+const lastTyping = new Map<string, number>();
 let nextId = 0;
 
 io.use((socket, next) => {
@@ -87,6 +97,23 @@ io.on('connection', (socket) => {
     io.to(`user:${message.receiverId}`).emit('receive_message', message);
     io.to(`user:${senderId}`).emit('message_sent', message);
     ack?.({ ok: true, message });
+  });
+  socket.on('typing', (payload, ack) => {
+    const { conversationId, isTyping } = payload;
+    const [, first, second] = conversationId.split(':');
+    const peerId = first === senderId ? second : first;
+    if (isTyping) {
+      const key = `${senderId} ${conversationId}`;
+      const now = performance.now();
+      const last = lastTyping.get(key);
+      if (last !== undefined && now - last < typingThrottleMs) {
+        ack?.({ ok: true });
+        return;
+      }
+      lastTyping.set(key, now);
+    }
+    io.to(`user:${peerId}`).emit('typing', { conversationId, userId: senderId, isTyping });
+    ack?.({ ok: true });
   });
   socket.on('sync', (_request, ack) => ack({ ok: true, messages: [], cursor: '0', hasMore: false }));
 });

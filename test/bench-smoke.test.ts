@@ -53,9 +53,11 @@ function runBench(outDir: string, timeoutMs: number, args: string[] = []): Promi
 describe('npm run bench -- --smoke', () => {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-'));
   const inboxOutDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-s8-'));
+  const typingOutDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-s9-'));
   afterAll(() => {
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.rmSync(inboxOutDir, { recursive: true, force: true });
+    fs.rmSync(typingOutDir, { recursive: true, force: true });
   });
 
   it('runs S1 and S2 for Parley and the relay, prints a table, writes JSON, and leaves no process behind', async () => {
@@ -114,4 +116,30 @@ describe('npm run bench -- --smoke', () => {
 
     expect(report.startedPids.filter(alive)).toEqual([]);
   }, 130_000);
+
+  it('runs S9 (typing flood) for Parley and the relay: every false delivered, trues throttled, nothing stored', async () => {
+    const { code, stdout, stderr } = await runBench(typingOutDir, 60_000, ['--only', 'S9']);
+    const output = `${stdout}\n${stderr}`;
+    expect(code, output).toBe(0);
+    expect(stdout).toMatch(/\| S9 +\| @300\/s: server CPU per offered event/);
+
+    const report = JSON.parse(fs.readFileSync(path.join(typingOutDir, 'latest.json'), 'utf8')) as SmokeReport;
+    expect(report.correctnessOk, output).toBe(true);
+    expect(report.scenarios.map((scenario) => scenario.id)).toEqual(['S9']);
+    const s9 = report.scenarios[0];
+    expect(s9?.error, output).toBeUndefined();
+    expect(s9?.correctness.checkedRuns).toBe(2);
+    expect(new Set(s9?.runs.map((run) => run.impl))).toEqual(new Set(['P', 'R']));
+    for (const run of s9?.runs ?? []) {
+      expect(run.metrics['offeredPerSecond']).toBeGreaterThan(200);
+      // Far fewer forwarded than offered: the throttle drops most trues.
+      expect(run.metrics['forwardedPerSecond']).toBeGreaterThan(0);
+      expect(run.metrics['forwardedPerSecond']).toBeLessThan(50);
+    }
+    const cpu = s9?.rows.find((row) => row.metric.includes('CPU per offered event'));
+    expect(cpu?.p.median).toBeGreaterThan(0);
+    expect(cpu?.ref?.median).toBeGreaterThan(0);
+
+    expect(report.startedPids.filter(alive)).toEqual([]);
+  }, 80_000);
 });

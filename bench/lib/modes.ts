@@ -51,6 +51,13 @@ export interface ModeSettings {
    * messages after the deep cursor was taken; GET concurrency; window.
    */
   s8: { messages: number; levels: number[]; fillerUsers: number; deepPages: number; moved: number; concurrency: number; durationMs: number };
+  /**
+   * S9 typing flood: pairs (one side of each floods `typing` for their conversation), total offered
+   * rates (events/s, open loop), one false per pair every `falseEveryMs` of its events (the rest
+   * true), window, drain, and how much shorter than the 1-s throttle a gap between two forwarded
+   * trues may look at the receiver (delivery jitter).
+   */
+  s9: { pairs: number; rates: number[]; falseEveryMs: number; durationMs: number; drainTimeoutMs: number; jitterMs: number };
   /** The soak: length, window, load, reconnecting clients and how long each stays (ms), minutes before trends count. */
   soak: { minutes: number; windowMs: number; capacityFraction: number; churnClients: number; holdMs: [number, number]; settleMinutes: number };
   defaultScenarios: string[];
@@ -81,8 +88,9 @@ const full: ModeSettings = {
   s6WarmupRounds: 1,
   s7: { multiples: [0.5, 1, 2, 3], capacityMs: 8000, levelMs: 10_000, overloadMs: 30_000, recoveryMs: 10_000 },
   s8: { messages: 1_000_000, levels: [100, 1000], fillerUsers: 39, deepPages: 10, moved: 100, concurrency: 4, durationMs: 6000 },
+  s9: { pairs: 50, rates: [2000, 10_000], falseEveryMs: 2500, durationMs: 8000, drainTimeoutMs: 10_000, jitterMs: 100 },
   soak: { minutes: 60, windowMs: 60_000, capacityFraction: 0.5, churnClients: 40, holdMs: [5000, 20_000], settleMinutes: 5 },
-  defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8'],
+  defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9'],
 };
 
 const quick: ModeSettings = {
@@ -101,6 +109,7 @@ const quick: ModeSettings = {
   s6WarmupRounds: 0,
   s7: { multiples: [0.5, 3], capacityMs: 2000, levelMs: 3000, overloadMs: 5000, recoveryMs: 3000 },
   s8: { ...full.s8, messages: 100_000, fillerUsers: 9, durationMs: 1000 },
+  s9: { ...full.s9, durationMs: 3000 },
 };
 
 const smoke: ModeSettings = {
@@ -122,6 +131,7 @@ const smoke: ModeSettings = {
   s6DurationMs: 2000,
   s7: { multiples: [3], capacityMs: 500, levelMs: 500, overloadMs: 1000, recoveryMs: 500 },
   s8: { messages: 3000, levels: [60, 160], fillerUsers: 1, deepPages: 2, moved: 20, concurrency: 2, durationMs: 400 },
+  s9: { pairs: 3, rates: [300], falseEveryMs: 1500, durationMs: 2000, drainTimeoutMs: 5000, jitterMs: 100 },
   defaultScenarios: ['S1', 'S2'],
 };
 

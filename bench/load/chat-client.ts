@@ -3,7 +3,7 @@
  * options, same events and payloads. Only the token differs (a JWT for P, the user id for R).
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ChatMessage, ClientToServerEvents, SendMessageAck, ServerToClientEvents } from '../../src/protocol/events.js';
+import type { ChatMessage, ClientToServerEvents, SendMessageAck, ServerToClientEvents, TypingEvent } from '../../src/protocol/events.js';
 import type { ClientSpec } from './protocol.js';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -12,6 +12,8 @@ export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface ChatListener {
   onReceive(clientKey: string, message: ChatMessage): void;
   onSent(clientKey: string, message: ChatMessage): void;
+  /** A typing indicator forwarded to this client (S9). */
+  onTyping?(clientKey: string, event: TypingEvent): void;
 }
 
 export interface ChatClient {
@@ -39,6 +41,7 @@ export function connectChatClient(spec: ClientSpec, timeoutMs: number): Promise<
   });
   socket.on('receive_message', (message) => listener?.onReceive(spec.key, message));
   socket.on('message_sent', (message) => listener?.onSent(spec.key, message));
+  socket.on('typing', (event) => listener?.onTyping?.(spec.key, event));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`connect timeout after ${timeoutMs} ms`)), timeoutMs + 1000);
     function fail(error: Error): void {

@@ -6,6 +6,7 @@ import { connectChatClient, type ChatClient } from './chat-client.js';
 import { Churn } from './churn.js';
 import { runHistoryLoad } from './http-load.js';
 import { runMessaging } from './messaging.js';
+import { runTyping } from './typing.js';
 import type { Command, CommandResults, ConnectResult, Request, Response } from './protocol.js';
 
 const clients = new Map<string, ChatClient>();
@@ -67,6 +68,8 @@ async function execute(command: Command): Promise<CommandResults[Command['cmd']]
       return disconnect(command.keys);
     case 'messaging':
       return runMessaging(command.spec, clients);
+    case 'typing':
+      return runTyping(command.spec, clients);
     case 'history':
       return runHistoryLoad(command.spec);
     case 'churn-start':

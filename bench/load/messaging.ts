@@ -4,6 +4,7 @@ import { setChatListener, type ChatClient } from './chat-client.js';
 import { startLoginStorm } from './http-load.js';
 import type { Correctness, MessagingResult, MessagingSpec } from './protocol.js';
 import { MeasuredWindow } from './window.js';
+import { paceOpenLoop, waitUntil } from './pace.js';
 
 interface Tracked {
   sender: string;
@@ -149,18 +150,7 @@ export async function runMessaging(spec: MessagingSpec, clients: Map<string, Cha
       for (let i = 0; i < spec.inFlightPerSender; i++) loop();
     }
   } else if (spec.ratePerSecond > 0) {
-    const interval = 1000 / spec.ratePerSecond;
-    let k = 0;
-    const tick = (): void => {
-      if (!sending) return;
-      const now = performance.now();
-      while (start + k * interval <= now) {
-        send(pairs[k % pairs.length] as (typeof pairs)[number], start + k * interval);
-        k++;
-      }
-      setTimeout(tick, Math.max(0, start + k * interval - performance.now()));
-    };
-    tick();
+    paceOpenLoop(spec.ratePerSecond, start, () => sending, (k, scheduledAt) => send(pairs[k % pairs.length] as (typeof pairs)[number], scheduledAt));
   }
 
   await new Promise((resolve) => setTimeout(resolve, spec.rampMs));
@@ -173,12 +163,7 @@ export async function runMessaging(spec: MessagingSpec, clients: Map<string, Cha
   const loginResult = await login?.stop(measured.wallMs);
 
   // Drain: every message acked, delivered and echoed, or the drain timeout.
-  const deadline = performance.now() + spec.drainTimeoutMs;
-  while (performance.now() < deadline) {
-    const settled = c.acked + c.failedAcks === c.sent && c.delivered >= c.acked && c.echoed >= c.acked;
-    if (settled) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitUntil(() => c.acked + c.failedAcks === c.sent && c.delivered >= c.acked && c.echoed >= c.acked, spec.drainTimeoutMs);
   await new Promise((resolve) => setTimeout(resolve, 50)); // late duplicates, if any
   setChatListener(undefined);
 

@@ -148,10 +148,88 @@ export interface ChurnResult {
   firstError?: string;
 }
 
+/**
+ * A typing flood (S9): each pair's sender emits `typing` for the pair's conversation, open loop at a
+ * fixed total rate spread over the pairs in turn; one event of every `falseEvery` of a pair is
+ * `isTyping: false` (the others true), and at the end every pair sends one more `false`. Only the
+ * falses carry an ack. The server is expected to forward every false and at most one true per
+ * user and conversation per throttleMs, a false in between or not (Parley since 021dc84).
+ */
+export interface TypingSpec {
+  runId: string;
+  pairs: { sender: string; receiver: string }[];
+  ratePerSecond: number;
+  falseEvery: number;
+  rampMs: number;
+  durationMs: number;
+  /** After sending stops: wait at most this long for every false to arrive. */
+  drainTimeoutMs: number;
+  /** The server's throttle period, and the least allowance for delivery jitter (see TypingCorrectness.jitterAllowanceMs). */
+  throttleMs: number;
+  jitterMs: number;
+  servers: ServerSet;
+}
+
+export interface TypingCorrectness {
+  sentTrue: number;
+  sentFalse: number;
+  receivedTrue: number;
+  receivedFalse: number;
+  /** Falses acked ok, acked with an error (first error kept). */
+  ackedFalse: number;
+  failedAcks: number;
+  firstAckError?: string;
+  /** Received by a socket that is not the pair's receiver, or naming another user or conversation. */
+  misrouted: number;
+  /** Pairs whose received falses are not all their sent falses (after the drain). */
+  pairsMissingFalses: number;
+  /**
+   * How much shorter than throttleMs a gap between two forwarded trues may look at the receiver:
+   * the run's worst false delivery latency (scheduled send to receipt; a forwarded event cannot be
+   * held up longer than the path allows), at least jitterMs.
+   */
+  jitterAllowanceMs: number;
+  /** Two consecutive forwarded trues of one pair (falses between them or not) closer than throttleMs - jitterAllowanceMs at the receiver. */
+  throttleViolations: number;
+  /** Such gaps under throttleMs - jitterMs (information: jitter beyond the fixed allowance). */
+  tightGaps: number;
+  /** The smallest and largest gap between consecutive forwarded trues of a pair (ms), over all pairs; null when no pair had two. */
+  minTrueGapMs: number | null;
+  maxTrueGapMs: number | null;
+  /**
+   * Gaps longer than throttleMs + two of a sender's send intervals + jitterAllowanceMs while the
+   * sender kept typing: the throttle dropping a true it should have forwarded.
+   */
+  livenessViolations: number;
+  /** Most trues of one pair in one aligned 1-s window of the receiver's clock. */
+  maxTruesPerSecondWindow: number;
+  /** More trues received in a stretch than were sent in it (duplicates, or events out of order). */
+  excessCycles: number;
+  ok: boolean;
+}
+
+export interface TypingResult {
+  wallMs: number;
+  /** Sent inside the window (offered), and forwarded events received inside it. */
+  sentInWindow: number;
+  receivedInWindow: number;
+  receivedTrueInWindow: number;
+  receivedFalseInWindow: number;
+  serverCpuMicros: number;
+  cpuPerEventUs: number;
+  loadgenCpuPct: number;
+  foreignCpuPct: number | null;
+  /** Falses only (they are always forwarded): from the scheduled send time to the peer's receipt. */
+  falseDelivery: LatencySummary;
+  eventLoop: ProbeReport[];
+  correctness: TypingCorrectness;
+}
+
 export type Command =
   | { cmd: 'connect'; clients: ClientSpec[]; concurrency: number; timeoutMs: number }
   | { cmd: 'disconnect'; keys?: string[] }
   | { cmd: 'messaging'; spec: MessagingSpec }
+  | { cmd: 'typing'; spec: TypingSpec }
   | { cmd: 'history'; spec: HistorySpec }
   | { cmd: 'churn-start'; spec: ChurnSpec }
   | { cmd: 'churn-stop' }
@@ -161,6 +239,7 @@ export interface CommandResults {
   connect: ConnectResult;
   disconnect: { disconnected: number };
   messaging: MessagingResult;
+  typing: TypingResult;
   history: HttpLoadResult;
   'churn-start': { started: number };
   'churn-stop': ChurnResult;
