@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, Conversation, MarkAck, ReceiptEvent } from '../../src/protocol/events.js';
 import { registerUser, request, type RegisteredUser } from '../helpers/http.js';
-import { makeDataDir, startTestParley, type TestParley } from '../helpers/parley.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { startTestParley, type TestParley } from '../helpers/parley.js';
+import { startTwoInstances, type TwoInstances } from '../helpers/two-instances.js';
 import { connectSocket, type ClientSocket } from '../helpers/socket.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -216,20 +216,15 @@ describe('conversations on one instance', () => {
 });
 
 describe('conversations across two instances with Redis', () => {
-  let redis: TestRedis;
+  let cluster: TwoInstances;
   let a: TestParley;
   let b: TestParley;
+
   beforeAll(async () => {
-    redis = await startTestRedis();
-    const dataDir = makeDataDir();
-    a = await startTestParley({ env: { REDIS_URL: redis.url }, dataDir });
-    b = await startTestParley({ env: { REDIS_URL: redis.url }, dataDir });
+    cluster = await startTwoInstances();
+    ({ a, b } = cluster);
   });
-  afterAll(async () => {
-    await a?.dispose();
-    await b?.dispose();
-    await redis?.dispose();
-  });
+  afterAll(() => cluster?.dispose());
 
   it('delivers receipts to sockets on the other instance', async () => {
     const [alice, bob] = [await registerUser(a.url), await registerUser(a.url)];

@@ -5,6 +5,7 @@ import { registerUser, request, type RegisteredUser } from '../helpers/http.js';
 import { makeDataDir, startTestParley, type TestParley } from '../helpers/parley.js';
 import { spawnParley, type ParleyProcess } from '../helpers/parley-process.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { startTwoInstances, type TwoInstances } from '../helpers/two-instances.js';
 import { connectSocket, type ClientSocket } from '../helpers/socket.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -162,23 +163,15 @@ describe('presence events, one instance (memory presence)', () => {
 });
 
 describe('presence events, two instances sharing a redis-server', () => {
-  let redis: TestRedis;
-  let dataDir: string;
+  let cluster: TwoInstances;
   let a: TestParley;
   let b: TestParley;
-  const env = () => ({ REDIS_URL: redis.url, PRESENCE_GRACE: String(GRACE_SECONDS) });
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    dataDir = makeDataDir();
-    a = await startTestParley({ env: env(), dataDir });
-    b = await startTestParley({ env: env(), dataDir });
+    cluster = await startTwoInstances({ PRESENCE_GRACE: String(GRACE_SECONDS) });
+    ({ a, b } = cluster);
   });
-  afterAll(async () => {
-    await a?.dispose();
-    await b?.dispose();
-    await redis?.dispose();
-  });
+  afterAll(() => cluster?.dispose());
 
   it('two devices of one user on two instances: contacts hear online once and offline once; a non-contact nothing', { timeout: 40_000 }, async () => {
     const [alice, bob, carol] = [await registerUser(a.url), await registerUser(a.url), await registerUser(a.url)];

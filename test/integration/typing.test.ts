@@ -2,31 +2,25 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TypingAck, TypingEvent } from '../../src/protocol/events.js';
 import { directConversationId } from '../../src/modules/chats/conversation-id.js';
 import { registerUser, request, type RegisteredUser } from '../helpers/http.js';
-import { makeDataDir, startTestParley, type TestParley } from '../helpers/parley.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import type { TestParley } from '../helpers/parley.js';
+import { startTwoInstances, type TwoInstances } from '../helpers/two-instances.js';
 import { connectSocket, type ClientSocket } from '../helpers/socket.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /* Typing indicators between two instances sharing a redis-server: never stored, throttled, forwarded to the peer. */
-let redis: TestRedis;
+let cluster: TwoInstances;
 let a: TestParley;
 let b: TestParley;
 const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  const dataDir = makeDataDir();
-  a = await startTestParley({ env: { REDIS_URL: redis.url }, dataDir });
-  b = await startTestParley({ env: { REDIS_URL: redis.url }, dataDir });
+  cluster = await startTwoInstances();
+  ({ a, b } = cluster);
 });
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close();
 });
-afterAll(async () => {
-  await a?.dispose();
-  await b?.dispose();
-  await redis?.dispose();
-});
+afterAll(() => cluster?.dispose());
 
 async function open(url: string, user: RegisteredUser): Promise<{ socket: ClientSocket; seen: TypingEvent[] }> {
   const socket = await connectSocket(url, { token: user.token });
