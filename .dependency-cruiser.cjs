@@ -4,6 +4,7 @@
  *
  * Layers, lowest first; a file may import from its own layer and the ones below, never above:
  *   protocol  src/protocol/           what clients see: events, payloads, error codes
+ *   client    src/client/             parley/client, the client library: protocol only, never the server
  *   shared    src/shared/             errors, logging and request context, validation, worker RPC
  *   platform  src/redis/, src/realtime/   Redis connections and rate limits; Socket.IO plumbing
  *   modules   src/modules/<feature>/  the features: routes, socket handlers, services, repository interfaces
@@ -27,6 +28,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/protocol/' },
       to: { path: layerBelow(['protocol/']) },
+    },
+    {
+      name: 'client-stands-on-protocol',
+      comment: 'src/client is published as parley/client and runs in browsers: it may import only src/protocol.',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: layerBelow(['client/', 'protocol/']) },
+    },
+    {
+      name: 'server-never-imports-client',
+      comment: 'The server does not run the client library; only the web app (web/) and tests import it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/client/' },
+      to: { path: '^src/client/' },
     },
     {
       name: 'shared-imports-only-protocol',

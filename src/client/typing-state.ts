@@ -1,0 +1,66 @@
+import type { TypingEvent } from '../protocol/events.js';
+import { ObservableValue } from './observable.js';
+
+/** A receiver treats typing as stopped this long after the last `true` (the protocol says 6 s). */
+const TYPING_EXPIRES_MS = 6000;
+/** While the user types, `true` goes out again this often (the server forwards at most one a second). */
+const TYPING_REPEAT_MS = 3000;
+/** A user who stops pressing keys for this long has stopped typing. */
+const TYPING_IDLE_MS = 4000;
+
+/** Outgoing typing, throttled; incoming typing, expired, as the set of conversations where the peer types. */
+export class TypingState {
+  readonly peerTyping = new ObservableValue<ReadonlySet<string>>(new Set());
+  private readonly incomingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly outgoing = new Map<string, { sentAt: number; idle: ReturnType<typeof setTimeout> }>();
+
+  constructor(private readonly emit: (conversationId: string, isTyping: boolean) => void) {}
+
+  /** Call on every keystroke: sends `true` at most every 3 s, and `false` after 4 s without one. */
+  keystroke(conversationId: string): void {
+    const now = Date.now();
+    const state = this.outgoing.get(conversationId);
+    if (state) clearTimeout(state.idle);
+    const sentAt = state && now - state.sentAt < TYPING_REPEAT_MS ? state.sentAt : now;
+    if (sentAt === now) this.emit(conversationId, true);
+    const idle = setTimeout(() => this.stop(conversationId), TYPING_IDLE_MS);
+    this.outgoing.set(conversationId, { sentAt, idle });
+  }
+
+  /** The user sent the message or left the conversation: `false`, once, if `true` went out. */
+  stop(conversationId: string): void {
+    const state = this.outgoing.get(conversationId);
+    if (!state) return;
+    clearTimeout(state.idle);
+    this.outgoing.delete(conversationId);
+    this.emit(conversationId, false);
+  }
+
+  received({ conversationId, isTyping }: TypingEvent): void {
+    clearTimeout(this.incomingTimers.get(conversationId));
+    this.incomingTimers.delete(conversationId);
+    if (isTyping) this.incomingTimers.set(conversationId, setTimeout(() => this.setPeer(conversationId, false), TYPING_EXPIRES_MS));
+    this.setPeer(conversationId, isTyping);
+  }
+
+  /** A message from the peer ends their typing. */
+  peerSent(conversationId: string): void {
+    if (this.peerTyping.get().has(conversationId)) this.received({ conversationId, userId: '', isTyping: false });
+  }
+
+  dispose(): void {
+    for (const timer of this.incomingTimers.values()) clearTimeout(timer);
+    for (const { idle } of this.outgoing.values()) clearTimeout(idle);
+    this.incomingTimers.clear();
+    this.outgoing.clear();
+  }
+
+  private setPeer(conversationId: string, isTyping: boolean): void {
+    const current = this.peerTyping.get();
+    if (current.has(conversationId) === isTyping) return;
+    const next = new Set(current);
+    if (isTyping) next.add(conversationId);
+    else next.delete(conversationId);
+    this.peerTyping.set(next);
+  }
+}
