@@ -70,7 +70,7 @@ export class ParleyClient {
     });
     this.peerTyping = this.typingState.peerTyping;
     this.delivered = new DeliveredMarks(options.deliveredDelay ?? 300, (conversationId, upTo) => this.markDelivered(conversationId, upTo));
-    this.socket = io(options.url ?? '', {
+    const socketOptions = {
       autoConnect: false,
       transports: ['websocket'],
       withCredentials: true,
@@ -78,7 +78,9 @@ export class ParleyClient {
       reconnectionDelayMax: options.reconnectDelayMax ?? 5000,
       ...(options.token ? { auth: { token: options.token } } : {}),
       ...(options.cookie ? { extraHeaders: { cookie: options.cookie } } : {}),
-    });
+    };
+    // Without a URL, socket.io-client takes the page's location ("" would not be read as one).
+    this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
     this.wireSocket();
     this.start().catch((thrown) => this.report(thrown));
   }
