@@ -20,7 +20,10 @@ export interface ChatMessage {
   /** ISO-8601 UTC, as Date.prototype.toISOString writes it. */
   createdAt: string;
   clientMsgId?: string;
-  /** When its text was last edited (ISO-8601 UTC); absent when never edited. */
+  /**
+   * When its text was last edited (ISO-8601 UTC); absent when never edited. It grows with every edit
+   * (by a millisecond when two fall in one), so a client orders versions of a message by it.
+   */
   editedAt?: string;
   /** When it was deleted; its text is then "" (erased from the store). Absent while not deleted. */
   deletedAt?: string;

@@ -561,6 +561,20 @@ export function describeStoreContract(
         expect(retry).toEqual({ created: false, message: deleted?.message });
       });
 
+      it('makes editedAt grow with every edit, even two in one millisecond or one stamped earlier', async () => {
+        const message = await sent();
+        const at = new Date('2026-03-01T10:00:00.000Z');
+        const first = await store.messages.change(message.id, { kind: 'edit', message: 'one', at });
+        const second = await store.messages.change(message.id, { kind: 'edit', message: 'two', at });
+        const third = await store.messages.change(message.id, { kind: 'edit', message: '$three', at: new Date('2026-03-01T09:00:00.000Z') });
+        expect([first, second, third].map((result) => result?.message.editedAt)).toEqual([
+          '2026-03-01T10:00:00.000Z',
+          '2026-03-01T10:00:00.001Z',
+          '2026-03-01T10:00:00.002Z',
+        ]);
+        expect(third?.message.message).toBe('$three'); // text, never read as anything else
+      });
+
       it('keeps a deleted message deleted: an edit is refused with message_deleted, a second delete changes nothing', async () => {
         const message = await sent();
         const { message: tombstone } = (await store.messages.change(message.id, { kind: 'delete', at: new Date() })) ?? {};

@@ -1,4 +1,4 @@
-import { Types, type ClientSession } from 'mongoose';
+import { Types, type ClientSession, type mongo } from 'mongoose';
 import type { ChangeResult, FeedEntry, InsertResult, MessageChange, MessageRepository, NewMessage, StoredMessage } from '../../modules/chats/index.js';
 import { errors } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
@@ -31,9 +31,15 @@ export function toStoredMessage(doc: MessageDocument): StoredMessage {
   return message;
 }
 
-/** What an edit or a delete sets on the message. */
-function changedFields(change: MessageChange): Partial<MessageDocument> {
-  return change.kind === 'edit' ? { message: change.message, editedAt: change.at } : { message: '', deletedAt: change.at };
+/**
+ * What an edit or a delete sets on the message, as an update pipeline, so that editedAt grows with
+ * every edit, even two in one millisecond or one from an instance whose clock is behind: clients
+ * order versions by it. ($add of a missing editedAt is null, which $max ignores.) Values go in as
+ * $literal: a text starting with "$" is text, not a field path.
+ */
+function changedFields(change: MessageChange): mongo.Document[] {
+  if (change.kind === 'delete') return [{ $set: { message: { $literal: '' }, deletedAt: { $literal: change.at } } }];
+  return [{ $set: { message: { $literal: change.message }, editedAt: { $max: [{ $literal: change.at }, { $add: ['$editedAt', 1] }] } } }];
 }
 
 /** The message's current `feeds` entries: one per participant (one for a message to oneself). */
@@ -196,7 +202,7 @@ export function createMessageRepository(
           if (performance.now() > deadline) throw errors.storeUnavailable(new Error('transaction retries ran past STORE_TIMEOUT'));
           const updated = (await messages.collection.findOneAndUpdate(
             { _id, deletedAt: null },
-            { $set: changedFields(change) },
+            changedFields(change),
             { returnDocument: 'after', session, maxTimeMS },
           )) as MessageDocument | null;
           if (!updated) {

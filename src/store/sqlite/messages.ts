@@ -46,6 +46,10 @@ export function createMessageRepository({ db, run }: SqliteConnection, writer: M
     "UPDATE messages SET body = '', deleted_at = ?, changed_pos = ? WHERE seq = ? AND deleted_at IS NULL",
   );
 
+  /** editedAt grows with every edit, even two in one millisecond (or from a clock behind): clients order versions by it. */
+  const laterThan = (previous: string | null, at: string): string =>
+    previous !== null && previous >= at ? new Date(Date.parse(previous) + 1).toISOString() : at;
+
   const change = db.transaction((seq: number, kind: 'edit' | 'delete', text: string, at: string) => {
     const current = bySeq.get(seq);
     if (!current) return undefined;
@@ -54,7 +58,7 @@ export function createMessageRepository({ db, run }: SqliteConnection, writer: M
       return { message: toStoredMessage(current), changed: false };
     }
     const position = nextPosition.get() as number;
-    if (kind === 'edit') setEdited.run(text, at, position, seq);
+    if (kind === 'edit') setEdited.run(text, laterThan(current.edited_at, at), position, seq);
     else setDeleted.run(at, position, seq);
     return { message: toStoredMessage(bySeq.get(seq) as MessageRow), changed: true };
   });
