@@ -11,6 +11,9 @@ import { TypingState } from './typing-state.js';
 import type { ClientEvents, ConnectionState, CursorStorage, Observable, ParleyClientOptions } from './types.js';
 
 type ParleySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type AckedEvent = Exclude<keyof ClientToServerEvents, 'typing'>;
+/** The successful answer of an acknowledged event. */
+type AckOf<E extends AckedEvent> = Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>;
 type Listeners = { [E in keyof ClientEvents]: Set<ClientEvents[E]> };
 
 const SYNC_PAGE = 500;
@@ -101,39 +104,28 @@ export class ParleyClient {
    * rejects with a ParleyError for a definite refusal (validation_failed, blocked, ...) or close().
    */
   async send(receiverId: string, message: string, clientMsgId = newClientMsgId()): Promise<ChatMessage> {
-    const payload = { receiverId, message, clientMsgId };
-    for (let attempt = 0; ; attempt++) {
-      await this.untilConnected();
-      try {
-        const stored = await this.request('send_message', payload, (this.options.sendTimeout ?? 5) * 1000);
-        this.live(stored.message);
-        return stored.message;
-      } catch (thrown) {
-        const error = thrown instanceof ParleyError ? thrown : new ParleyError('network', String(thrown));
-        if (!isTransient(error)) throw error;
-        await sleep(error.retryAfter !== undefined ? error.retryAfter * 1000 : Math.min(250 * 2 ** attempt, 5000));
-      }
-    }
+    const stored = await this.requestUntilAnswered('send_message', { receiverId, message, clientMsgId }, (this.options.sendTimeout ?? 5) * 1000);
+    this.live(stored.message);
+    return stored.message;
   }
 
+  /** Edits one's own message; retried like a send (an edit to the same text is harmless twice). */
   async edit(messageId: string, message: string): Promise<ChatMessage> {
-    await this.untilConnected();
-    const answer = await this.request('edit_message', { messageId, message });
+    const answer = await this.requestUntilAnswered('edit_message', { messageId, message });
     this.live(answer.message);
     return answer.message;
   }
 
+  /** Deletes one's own message; retried like a send (deleting again answers the same tombstone). */
   async delete(messageId: string): Promise<ChatMessage> {
-    await this.untilConnected();
-    const answer = await this.request('delete_message', { messageId });
+    const answer = await this.requestUntilAnswered('delete_message', { messageId });
     this.live(answer.message);
     return answer.message;
   }
 
   /** Marks the conversation read up to `upTo` (a message of the peer's) and resolves with its new state. */
   async markRead(conversationId: string, upTo: string): Promise<Conversation> {
-    await this.untilConnected();
-    const { conversation } = await this.request('mark_read', { conversationId, upTo });
+    const { conversation } = await this.requestUntilAnswered('mark_read', { conversationId, upTo });
     this.inbox.put(conversation);
     return conversation;
   }
@@ -290,12 +282,26 @@ export class ParleyClient {
     }
   }
 
+  /**
+   * A request sent (again) until the server answers it: after a lost ack or a disconnect, once
+   * connected again; after a transient refusal, after its retryAfter or a backoff. Every request it
+   * is used for is safe to repeat (sends carry their clientMsgId). A definite refusal rejects.
+   */
+  private async requestUntilAnswered<E extends AckedEvent>(event: E, payload: Parameters<ClientToServerEvents[E]>[0], timeoutMs = REQUEST_TIMEOUT_MS): Promise<AckOf<E>> {
+    for (let attempt = 0; ; attempt++) {
+      await this.untilConnected();
+      try {
+        return await this.request(event, payload, timeoutMs);
+      } catch (thrown) {
+        const error = thrown instanceof ParleyError ? thrown : new ParleyError('network', String(thrown));
+        if (!isTransient(error)) throw error;
+        await sleep(error.retryAfter !== undefined ? error.retryAfter * 1000 : Math.min(250 * 2 ** attempt, 5000));
+      }
+    }
+  }
+
   /** One acknowledged request; a failure answer or a lost ack becomes a ParleyError. */
-  private async request<E extends 'send_message' | 'sync' | 'mark_read' | 'mark_delivered' | 'edit_message' | 'delete_message'>(
-    event: E,
-    payload: Parameters<ClientToServerEvents[E]>[0],
-    timeoutMs = REQUEST_TIMEOUT_MS,
-  ): Promise<Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>> {
+  private async request<E extends AckedEvent>(event: E, payload: Parameters<ClientToServerEvents[E]>[0], timeoutMs = REQUEST_TIMEOUT_MS): Promise<AckOf<E>> {
     let answer: Ack<object>;
     try {
       // The typed emitWithAck cannot follow a generic event name; the shapes are checked by the signature above.
@@ -304,7 +310,7 @@ export class ParleyClient {
       throw new ParleyError(this.socket.connected ? 'timeout' : 'network', `No answer to ${event}`);
     }
     if (!answer.ok) throw ParleyError.from(answer.error);
-    return answer as Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>;
+    return answer as AckOf<E>;
   }
 
   private untilConnected(): Promise<void> {
