@@ -153,14 +153,19 @@ export class ParleyClient {
     this.inbox.reset(conversations);
   }
 
-  /** Disconnects for good; sends still waiting reject with `closed`. */
-  close(): void {
+  /**
+   * Disconnects for good; sends still waiting reject with `closed`. `forget: true` (at logout) also
+   * removes the kept cursor, so the next user of this storage starts from nothing of this one's.
+   */
+  close({ forget = false }: { forget?: boolean } = {}): void {
+    if (forget && this.userId !== null) Promise.resolve(this.storage.remove(this.cursorKey())).catch((thrown) => this.report(thrown));
     if (this.state.get() === 'closed') return;
     this.setTerminal('closed', new ParleyError('closed', 'The client was closed'));
     this.socket.disconnect();
   }
 
   private async start(): Promise<void> {
+    this.userId = this.options.userId ?? null;
     for (let attempt = 0; this.userId === null; attempt++) {
       if (this.isTerminal()) return;
       try {

@@ -3,12 +3,13 @@ import type { CursorStorage } from './types.js';
 /** Keeps the cursor for the life of the process (the default). */
 export function memoryStorage(): CursorStorage {
   const values = new Map<string, string>();
-  return { get: (key) => values.get(key) ?? null, set: (key, value) => void values.set(key, value) };
+  return { get: (key) => values.get(key) ?? null, set: (key, value) => void values.set(key, value), remove: (key) => void values.delete(key) };
 }
 
 interface WebStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
+  removeItem(key: string): void;
 }
 
 /**
@@ -32,6 +33,14 @@ export function browserStorage(): CursorStorage {
         web.setItem(key, value);
       } catch {
         void fallback.set(key, value);
+      }
+    },
+    remove: (key) => {
+      void fallback.remove(key);
+      try {
+        web.removeItem(key);
+      } catch {
+        // Nothing stored there to forget.
       }
     },
   };

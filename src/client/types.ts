@@ -11,6 +11,8 @@ import type { ChatMessage, Conversation, ErrorBody, ErrorCode, PresenceEvent, Pu
 export interface CursorStorage {
   get(key: string): string | null | Promise<string | null>;
   set(key: string, value: string): void | Promise<void>;
+  /** Forgets the cursor (`close({ forget: true })`, at logout). */
+  remove(key: string): void | Promise<void>;
 }
 
 /**
@@ -36,6 +38,8 @@ export interface ParleyClientOptions {
   token?: string;
   /** Node only: the session cookie ("connect.sid=..."), sent as a header. Browsers send it themselves. */
   cookie?: string;
+  /** The signed-in user's id when the app knows it already (saves the GET /auth/me at start). */
+  userId?: string;
   /** Where the sync cursor is kept; memory by default. */
   storage?: CursorStorage;
   /** Storage key of the cursor; default "parley:cursor:<user id>" once the user is known. */

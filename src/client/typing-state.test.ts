@@ -21,6 +21,29 @@ describe('TypingState', () => {
     expect(sent).toHaveLength(4);
   });
 
+  it('holds a "typing" within a second of the last one until the second has passed (the server would drop it)', () => {
+    const sent: Array<[boolean, number]> = [];
+    const start = Date.now();
+    const state = new TypingState((_conversation, isTyping) => sent.push([isTyping, Date.now() - start]));
+    state.keystroke('c');
+    vi.advanceTimersByTime(300);
+    state.stop('c'); // the message was sent
+    state.keystroke('c'); // and the next one begins at once
+    expect(sent).toEqual([
+      [true, 0],
+      [false, 300],
+    ]);
+    vi.advanceTimersByTime(700);
+    expect(sent.at(-1)).toEqual([true, 1000]);
+    // Stopped before a held "typing" went out: neither goes out.
+    vi.advanceTimersByTime(100);
+    state.stop('c');
+    state.keystroke('c');
+    state.stop('c');
+    vi.advanceTimersByTime(5000);
+    expect(sent).toHaveLength(4);
+  });
+
   it('shows the peer typing until "stopped", or for 6 s after the last "typing"', () => {
     const state = new TypingState(() => {});
     state.received({ conversationId: 'c', userId: 'p', isTyping: true });

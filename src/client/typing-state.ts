@@ -7,12 +7,16 @@ const TYPING_EXPIRES_MS = 6000;
 const TYPING_REPEAT_MS = 3000;
 /** A user who stops pressing keys for this long has stopped typing. */
 const TYPING_IDLE_MS = 4000;
+/** The server forwards at most one `true` per second per user and conversation, even across a `false`. */
+const SERVER_THROTTLE_MS = 1000;
 
 /** Outgoing typing, throttled; incoming typing, expired, as the set of conversations where the peer types. */
 export class TypingState {
   readonly peerTyping = new ObservableValue<ReadonlySet<string>>(new Set());
   private readonly incomingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly outgoing = new Map<string, { sentAt: number; idle: ReturnType<typeof setTimeout> }>();
+  private readonly outgoing = new Map<string, { sentAt: number; idle: ReturnType<typeof setTimeout>; pending?: ReturnType<typeof setTimeout> }>();
+  /** When the last `true` went out per conversation, kept across stops (the server's throttle is). */
+  private readonly lastTrue = new Map<string, number>();
 
   constructor(private readonly emit: (conversationId: string, isTyping: boolean) => void) {}
 
@@ -21,10 +25,23 @@ export class TypingState {
     const now = Date.now();
     const state = this.outgoing.get(conversationId);
     if (state) clearTimeout(state.idle);
-    const sentAt = state && now - state.sentAt < TYPING_REPEAT_MS ? state.sentAt : now;
-    if (sentAt === now) this.emit(conversationId, true);
     const idle = setTimeout(() => this.stop(conversationId), TYPING_IDLE_MS);
-    this.outgoing.set(conversationId, { sentAt, idle });
+    if (state && now - state.sentAt < TYPING_REPEAT_MS) {
+      this.outgoing.set(conversationId, { ...state, idle });
+      return;
+    }
+    // Typing again within a second of the last `true` (a message just sent): the server would drop
+    // it, so it goes out once that second has passed.
+    const due = Math.max(now, (this.lastTrue.get(conversationId) ?? -Infinity) + SERVER_THROTTLE_MS);
+    const send = () => {
+      const current = this.outgoing.get(conversationId);
+      if (current) delete current.pending;
+      this.lastTrue.set(conversationId, Date.now());
+      this.emit(conversationId, true);
+    };
+    const pending = due > now ? setTimeout(send, due - now) : undefined;
+    if (!pending) send();
+    this.outgoing.set(conversationId, { sentAt: due, idle, ...(pending ? { pending } : {}) });
   }
 
   /** The user sent the message or left the conversation: `false`, once, if `true` went out. */
@@ -33,6 +50,7 @@ export class TypingState {
     if (!state) return;
     clearTimeout(state.idle);
     this.outgoing.delete(conversationId);
+    if (state.pending) return clearTimeout(state.pending); // the `true` never went out: nothing to stop
     this.emit(conversationId, false);
   }
 
@@ -50,7 +68,10 @@ export class TypingState {
 
   dispose(): void {
     for (const timer of this.incomingTimers.values()) clearTimeout(timer);
-    for (const { idle } of this.outgoing.values()) clearTimeout(idle);
+    for (const { idle, pending } of this.outgoing.values()) {
+      clearTimeout(idle);
+      clearTimeout(pending);
+    }
     this.incomingTimers.clear();
     this.outgoing.clear();
   }

@@ -239,6 +239,23 @@ describe('parley/client: connection state', () => {
     expect(other.connection.get()).toBe('closed');
   });
 
+  it('skips GET /auth/me when given the user id, and forgets its cursor on close({ forget: true })', async () => {
+    const [alice] = await pair();
+    const storage = memoryStorage();
+    const calls: string[] = [];
+    const countingFetch: typeof fetch = (input, init) => {
+      calls.push(String(input));
+      return fetch(input, init);
+    };
+    const client = open(alice, { storage, userId: alice.user.id, fetch: countingFetch });
+    await online(client);
+    expect(calls.filter((url) => url.endsWith('/auth/me'))).toEqual([]);
+    const key = `parley:cursor:${alice.user.id}`;
+    expect(await storage.get(key)).not.toBeNull();
+    client.close({ forget: true });
+    await waitFor(async () => (await storage.get(key)) === null);
+  });
+
   it('authenticates with the session cookie in Node', async () => {
     const [alice, bob] = await pair();
     const client = createParleyClient({ url: parley.url, cookie: alice.cookie });
