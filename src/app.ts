@@ -7,6 +7,7 @@ import { authenticate, authRoutes, refuseCrossSiteRequests, whenCookieSent } fro
 import { chatsRoutes, conversationsRoutes, messagesRoutes, syncRoutes } from './modules/chats/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { usersRoutes } from './modules/users/index.js';
+import { webRoutes } from './modules/web/index.js';
 import { errorHandler, notFoundHandler } from './shared/http-errors.js';
 import { boundToRequest } from './shared/logger.js';
 import { redactUrl } from './shared/redact-url.js';
@@ -69,6 +70,9 @@ export function createApp(container: Container): Express {
   app.use(express.json({ limit: config.bodyLimit, verify: refuseInvalidUtf8 }));
   // Health first: it needs no session, and answers even while the session store is away.
   app.use('/health', healthRoutes({ health: container.health }));
+  // The web app (GET / and its hashed assets), when built: static files, no session needed.
+  const web = webRoutes({ webDir: config.webDir });
+  if (web) app.use(web);
   // Only /auth creates sessions (login); elsewhere only a request with a cookie has one to load.
   app.use('/auth', container.sessionMiddleware);
   app.use(whenCookieSent(container.sessionMiddleware));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDurationSeconds } from './config.js';
 
@@ -75,6 +76,7 @@ describe('loadConfig', () => {
       credentialCheckSeconds: 30,
       trustProxy: false,
       bodyLimit: '32kb',
+      webDir: fileURLToPath(new URL('web', import.meta.url)),
     });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
@@ -112,6 +114,12 @@ describe('loadConfig', () => {
       trustProxy: 1,
       bodyLimit: '64kb',
     });
+  });
+
+  it('serves the web app from WEB_DIR (resolved), and none when WEB_DIR is set empty', () => {
+    expect(load({ WEB_DIR: 'public/app' }).webDir).toBe(path.resolve('public/app'));
+    expect(load({ WEB_DIR: '' }).webDir).toBeNull();
+    expect(load({ WEB_DIR: '  ' }).webDir).toBeNull();
   });
 
   it('resolves DATA_DIR to an absolute path', () => {

@@ -1,11 +1,15 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadOrCreateDevSecrets } from './shared/dev-secrets.js';
 
 const durationPattern = /^(\d+)(s|m|h|d)$/;
 const durationUnitsInSeconds = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 const MAX_TOKEN_TTL_SECONDS = 365 * 86_400;
+
+/** The built web app next to the running code: dist/web beside dist/config.js (src/web, absent, when run from source). */
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('web', import.meta.url));
 
 const sizeUnits = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
 
@@ -117,6 +121,8 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must be a size like 32kb or 1mb')
     .default('32kb'),
+  // Read apart: an empty WEB_DIR is not "unset" but "no web app" (see loadConfig).
+  WEB_DIR: z.string().optional(),
 });
 
 /** Every environment variable Parley reads (the README's configuration table lists each). */
@@ -183,6 +189,8 @@ export interface Config {
    */
   trustProxy: TrustedProxies;
   bodyLimit: string;
+  /** The built web app (index.html, assets/) served at `/`; null: none (WEB_DIR set empty). */
+  webDir: string | null;
 }
 
 export class ConfigError extends Error {
@@ -225,6 +233,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const vars = parsed.data;
   const isProduction = vars.NODE_ENV === 'production';
   const dataDir = path.resolve(vars.DATA_DIR);
+  // The one variable whose empty value means something: WEB_DIR= turns the web app off.
+  const webDirOff = env['WEB_DIR'] !== undefined && env['WEB_DIR'].trim() === '';
+  const webDir = webDirOff ? null : path.resolve(vars.WEB_DIR ?? DEFAULT_WEB_DIR);
 
   let { JWT_SECRET: jwtSecret, SESSION_SECRET: sessionSecret } = vars;
   if (isProduction) {
@@ -272,5 +283,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     credentialCheckSeconds: vars.CREDENTIAL_CHECK_INTERVAL,
     trustProxy: vars.TRUST_PROXY,
     bodyLimit: vars.BODY_LIMIT,
+    webDir,
   };
 }
