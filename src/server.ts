@@ -7,6 +7,7 @@ import { disconnectOnLogout, revalidateSockets, socketAuthentication, whenCookie
 import { deliverMessages, registerChatSocketHandlers, registerConversationSocketHandlers } from './modules/chats/index.js';
 import { limitSocketsPerUser, trackPresence } from './modules/presence/index.js';
 import { createRedisAdapter } from './realtime/redis-adapter.js';
+import { correlateDeliveries } from './realtime/correlated-delivery.js';
 import { closeSlowConsumers } from './realtime/slow-consumers.js';
 import type { ParleyIo } from './realtime/types.js';
 import type { PeriodicJob } from './shared/periodic-job.js';
@@ -36,6 +37,7 @@ function createIo(httpServer: http.Server, container: Container): ParleyIo {
     serveClient: false,
   });
   if (redis) io.adapter(createRedisAdapter(redis, logger));
+  correlateDeliveries(io.of('/').adapter, logger);
   return io;
 }
 
