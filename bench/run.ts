@@ -27,6 +27,7 @@ import { runS6 } from './scenarios/s6-login-storm.js';
 import { runS7 } from './scenarios/s7-overload.js';
 import { runS8 } from './scenarios/s8-inbox.js';
 import { runS9 } from './scenarios/s9-typing.js';
+import { runS10 } from './scenarios/s10-metrics.js';
 import { runSoak } from './scenarios/soak.js';
 import type { ScenarioResult } from './scenarios/types.js';
 
@@ -40,6 +41,7 @@ const scenarios: Record<string, (ctx: BenchContext) => Promise<Omit<ScenarioResu
   S7: runS7,
   S8: runS8,
   S9: runS9,
+  S10: runS10,
   SOAK: runSoak,
 };
 
@@ -59,7 +61,7 @@ function usage(): string {
     '  --quick    short runs, under 3 minutes',
     '  --smoke    tiny runs of S1 and S2 (for the test suite)',
     '  --soak     the soak: MINUTES (default 60) at half capacity with reconnecting clients; writes a chart (SVG)',
-    '  --only     scenarios to run: S1 hot path, S2 latency, S3 scale-out, S4 connections, S5 history, S6 login storm, S7 overload, S8 inbox, S9 typing flood',
+    '  --only     scenarios to run: S1 hot path, S2 latency, S3 scale-out, S4 connections, S5 history, S6 login storm, S7 overload, S8 inbox, S9 typing flood, S10 metrics cost',
     '  --out      results folder (default bench/results)',
     '  --keep     keep the temporary folder with server logs and data',
     '  --cpu-prof profile every server (node --cpu-prof) into <run folder>/profiles (implies --keep);',

@@ -5,10 +5,11 @@ import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
 import { authenticate, authRoutes, refuseCrossSiteRequests, whenCookieSent } from './modules/auth/index.js';
 import { chatsRoutes, conversationsRoutes, messagesRoutes, syncRoutes } from './modules/chats/index.js';
-import { healthRoutes } from './modules/health/index.js';
+import { healthRoutes, metricsRoutes } from './modules/health/index.js';
 import { usersRoutes } from './modules/users/index.js';
 import { webRoutes } from './modules/web/index.js';
 import { errorHandler, notFoundHandler } from './shared/http-errors.js';
+import { httpMetrics } from './shared/http-metrics.js';
 import { boundToRequest } from './shared/logger.js';
 import { redactUrl } from './shared/redact-url.js';
 import { requestContext } from './shared/request-context.js';
@@ -30,6 +31,8 @@ export function createApp(container: Container): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
+  // Every request timed by route template and status, whatever answers it (METRICS=on).
+  if (container.metrics) app.use(httpMetrics(container.metrics));
   // A correlation id per request (X-Request-Id); the request's own lines (req.log) carry it and, once
   // known, the user's id; services and stores called for it get them from the request context.
   app.use(requestContext);
@@ -70,6 +73,8 @@ export function createApp(container: Container): Express {
   app.use(express.json({ limit: config.bodyLimit, verify: refuseInvalidUtf8 }));
   // Health first: it needs no session, and answers even while the session store is away.
   app.use('/health', healthRoutes({ health: container.health }));
+  // Prometheus scrapes without a session; METRICS_TOKEN, when set, guards it.
+  if (container.metrics) app.use('/metrics', metricsRoutes({ registry: container.metrics.registry, token: config.metricsToken }));
   // The web app (GET / and its hashed assets), when built: static files, no session needed.
   const web = webRoutes({ webDir: config.webDir });
   if (web) app.use(web);

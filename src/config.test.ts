@@ -77,6 +77,8 @@ describe('loadConfig', () => {
       trustProxy: false,
       bodyLimit: '32kb',
       webDir: fileURLToPath(new URL('web', import.meta.url)),
+      metricsEnabled: true,
+      metricsToken: undefined,
     });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);

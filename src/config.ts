@@ -123,6 +123,8 @@ const envSchema = z.object({
     .default('32kb'),
   // Read apart: an empty WEB_DIR is not "unset" but "no web app" (see loadConfig).
   WEB_DIR: z.string().optional(),
+  METRICS: z.enum(['on', 'off']).default('on'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** Every environment variable Parley reads (the README's configuration table lists each). */
@@ -189,6 +191,10 @@ export interface Config {
    */
   trustProxy: TrustedProxies;
   bodyLimit: string;
+  /** Prometheus metrics at /metrics (and the instrumentation that feeds them); off: neither. */
+  metricsEnabled: boolean;
+  /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   /** The built web app (index.html, assets/) served at `/`; null: none (WEB_DIR set empty). */
   webDir: string | null;
 }
@@ -284,5 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: vars.TRUST_PROXY,
     bodyLimit: vars.BODY_LIMIT,
     webDir,
+    metricsEnabled: vars.METRICS === 'on',
+    metricsToken: vars.METRICS_TOKEN,
   };
 }

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
+import { Gauge } from 'prom-client';
 import type { Config } from './config.js';
 import {
   AuthEvents,
@@ -20,6 +21,7 @@ import {
   createConversationService,
   createMessageChangeService,
   createTypingService,
+  instrumentChatService,
   MessageEvents,
   type ChatService,
   type ConversationService,
@@ -32,9 +34,10 @@ import { createBlockCache, createUsersService, type UsersService } from './modul
 import { createPerSecondLimiter, openRedisConnections, type RedisConnections } from './redis/index.js';
 import { InflightTracker } from './shared/inflight.js';
 import { LoadShedder } from './shared/load-shedder.js';
+import { createMetrics, type Metrics } from './shared/metrics.js';
 import type { Logger } from './shared/logger.js';
 import { carryRequestContext } from './shared/request-context.js';
-import { openStore, type Store } from './store/index.js';
+import { instrumentStore, openStore, type Store } from './store/index.js';
 
 /** Everything Parley is built from, made once at start-up and passed down explicitly. */
 export interface Container {
@@ -58,7 +61,24 @@ export interface Container {
   readiness: Readiness;
   /** Socket events under way (until acknowledged): shutdown waits for them before closing sockets. */
   inflight: InflightTracker;
+  /** Prometheus metrics of this instance; undefined with METRICS=off (nothing is measured then). */
+  metrics: Metrics | undefined;
   close(): Promise<void>;
+}
+
+/** Redis connection state (read at each scrape) and the errors each connection reports (the adapter's publishes on pub). */
+function instrumentRedis(redis: RedisConnections, metrics: Metrics): void {
+  const connections = { main: redis.main, pub: redis.pub, sub: redis.sub };
+  new Gauge({
+    name: 'parley_redis_up',
+    help: 'Whether each Redis connection (main; pub and sub: the Socket.IO adapter) is ready (1) or not (0)',
+    labelNames: ['connection'],
+    registers: [metrics.registry],
+    collect() {
+      for (const [connection, client] of Object.entries(connections)) this.set({ connection }, client.isReady ? 1 : 0);
+    },
+  });
+  for (const [connection, client] of Object.entries(connections)) client.on('error', () => metrics.redisErrors.inc({ connection }));
 }
 
 function healthProbes(store: Store, redis: RedisConnections | undefined): Record<string, HealthProbe> {
@@ -71,15 +91,18 @@ function healthProbes(store: Store, redis: RedisConnections | undefined): Record
 export async function createContainer(config: Config, logger: Logger): Promise<Container> {
   // Services and stores log per request only at debug: only then is the request context worth carrying.
   if (logger.isLevelEnabled('debug')) carryRequestContext();
-  const store = await openStore({
+  const metrics = config.metricsEnabled ? createMetrics() : undefined;
+  const openedStore = await openStore({
     mongodbUri: config.mongodbUri,
     sqliteFile: path.join(config.dataDir, 'parley.db'),
     timeoutMs: config.storeTimeoutMs,
     logger,
   });
+  const store = metrics ? instrumentStore(openedStore, metrics.storeOperationDuration) : openedStore;
   const redis = config.redisUrl
     ? await openRedisConnections({ url: config.redisUrl, logger, commandTimeoutMs: config.redisCommandTimeoutMs })
     : undefined;
+  if (metrics && redis) instrumentRedis(redis, metrics);
   // Hashing threads share the machine's cores with the event loop: one per core but one.
   const passwords = createPasswordHasher({ threads: os.availableParallelism() - 1 });
   const messageEvents = new MessageEvents();
@@ -88,6 +111,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     ? createRedisPresence(redis.main, config.presenceTtlSeconds * 1000, config.presenceGraceSeconds * 1000)
     : createMemoryPresence();
   const readiness = new Readiness();
+  const instrument = (chats: ChatService) => (metrics ? instrumentChatService(chats, metrics) : chats);
   const blockCache = createBlockCache(store.blocks);
   const sessionStore = createSessionStore(config.sessionIdleTimeoutSeconds, redis?.main);
   // Per user, REST and sockets together.
@@ -132,15 +156,17 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
       events: authEvents,
     }),
     users: createUsersService({ users: store.users, blocks: store.blocks, blockCache, presence, readRateLimiter }),
-    chats: createChatService({
-      users: store.users,
-      messages: store.messages,
-      events: messageEvents,
-      sendRateLimiter,
-      readRateLimiter,
-      loadShedder,
-      logger: logger.child({ component: 'chats' }),
-    }),
+    chats: instrument(
+      createChatService({
+        users: store.users,
+        messages: store.messages,
+        events: messageEvents,
+        sendRateLimiter,
+        readRateLimiter,
+        loadShedder,
+        logger: logger.child({ component: 'chats' }),
+      }),
+    ),
     conversations: createConversationService({
       conversations: store.conversations,
       users: store.users,
@@ -159,6 +185,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
     health: createHealthService({ probes: healthProbes(store, redis), readiness, logger: logger.child({ component: 'health' }) }),
     readiness,
     inflight: new InflightTracker(),
+    metrics,
     async close() {
       revocationPurge.stop();
       loadShedder.stop();

@@ -8,6 +8,7 @@ import { deliverMessages, registerChatSocketHandlers, registerConversationSocket
 import { limitSocketsPerUser, trackPresence } from './modules/presence/index.js';
 import { createRedisAdapter } from './realtime/redis-adapter.js';
 import { correlateDeliveries } from './realtime/correlated-delivery.js';
+import { instrumentSockets } from './realtime/socket-metrics.js';
 import { closeSlowConsumers } from './realtime/slow-consumers.js';
 import type { ParleyIo } from './realtime/types.js';
 import type { PeriodicJob } from './shared/periodic-job.js';
@@ -66,7 +67,9 @@ function wireRealtime(io: ParleyIo, container: Container): PeriodicJob[] {
     registerChatHandlers(socket);
     registerConversationHandlers(socket);
   });
-  deliverMessages(io, container.messageEvents);
+  const { metrics } = container;
+  if (metrics) instrumentSockets(io, metrics);
+  deliverMessages(io, container.messageEvents, metrics ? () => metrics.messagesDelivered.inc() : undefined);
   disconnectOnLogout(io, container.authEvents);
   const presenceHeartbeat = trackPresence({
     io,

@@ -90,7 +90,7 @@ const full: ModeSettings = {
   s8: { messages: 1_000_000, levels: [100, 1000], fillerUsers: 39, deepPages: 10, moved: 100, concurrency: 4, durationMs: 6000 },
   s9: { pairs: 50, rates: [2000, 10_000], falseEveryMs: 2500, durationMs: 8000, drainTimeoutMs: 10_000, jitterMs: 100 },
   soak: { minutes: 60, windowMs: 60_000, capacityFraction: 0.5, churnClients: 40, holdMs: [5000, 20_000], settleMinutes: 5 },
-  defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9'],
+  defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10'],
 };
 
 const quick: ModeSettings = {

@@ -4,6 +4,7 @@ import { openSqliteStore } from './sqlite/index.js';
 import type { Store } from './store.js';
 
 export { SchemaTooNewError, StoreStartupError, type Store } from './store.js';
+export { instrumentStore } from './instrumented.js';
 
 export interface StoreOptions {
   /** MongoDB when set, else SQLite. */

@@ -6,9 +6,10 @@ import type { MessageEvents } from './message-events.js';
  * Live delivery of every newly stored message and every receipt, however it was sent: to every socket of
  * the receiver and every socket of the sender, on any instance (rooms cross the adapter).
  */
-export function deliverMessages(io: ParleyIo, events: MessageEvents): void {
+export function deliverMessages(io: ParleyIo, events: MessageEvents, countDelivered: () => void = () => {}): void {
   events.on('created', (message) => {
     io.to(userRoom(message.receiverId)).emit('receive_message', message);
+    countDelivered();
     io.to(userRoom(message.senderId)).emit('message_sent', message);
   });
   events.on('updated', (message) => {

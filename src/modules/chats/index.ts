@@ -1,5 +1,6 @@
 export { chatsRoutes, syncRoutes } from './chats.routes.js';
 export { createChatService, type ChatService } from './chats.service.js';
+export { instrumentChatService } from './chats.metrics.js';
 export { registerChatSocketHandlers } from './chats.socket.js';
 export { conversationsRoutes } from './conversations.routes.js';
 export { createConversationService, type ConversationService } from './conversations.service.js';
@@ -30,3 +31,29 @@ export type {
   StoredMessage,
   SyncPageQuery,
 } from './messages.repository.js';
+export {
+  chatMessageSchema,
+  conversationIdParamsSchema,
+  conversationParamsSchema,
+  conversationResultSchema,
+  conversationSchema,
+  deleteMessagePayloadSchema,
+  editBodySchema,
+  editMessagePayloadSchema,
+  historyPageSchema,
+  historyQuerySchema,
+  inboxPageSchema,
+  inboxQuerySchema,
+  markBodySchema,
+  markPayloadSchema,
+  messageErrorEventSchema,
+  messageIdParamsSchema,
+  messageResultSchema,
+  receiptEventSchema,
+  sendMessageSchema,
+  syncPageSchema,
+  syncQuerySchema,
+  typingEventSchema,
+  typingPayloadSchema,
+  userIdParamsSchema,
+} from './chats.schemas.js';

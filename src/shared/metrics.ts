@@ -1,0 +1,82 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics of one instance, in a registry of its own (never prom-client's global one, so
+ * several instances in one process keep theirs apart). Every label has a bounded set of values:
+ * route templates, event names from the protocol, error codes, operation names; never a user id, a
+ * raw path or a message. docs/operating.md lists them with the alerts worth setting.
+ */
+export interface Metrics {
+  registry: Registry;
+  httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
+  socketEvents: Counter<'event' | 'outcome'>;
+  socketEventDuration: Histogram<'event'>;
+  messagesStored: Counter;
+  messagesDelivered: Counter;
+  messagesRefused: Counter<'code'>;
+  sendAckDuration: Histogram;
+  storeOperationDuration: Histogram<'operation'>;
+  redisErrors: Counter<'connection'>;
+  rateLimited: Counter<'transport'>;
+}
+
+/** Seconds: from 0.5 ms (an in-memory answer) to 10 s (past every timeout). */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The registry and the metrics fed from code paths; gauges read at scrape time are added where their source lives. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, prefix: 'parley_' }); // process CPU, memory, GC, event-loop delay
+
+  return {
+    registry,
+    httpRequestDuration: new Histogram({
+      name: 'parley_http_request_duration_seconds',
+      help: 'HTTP requests by method, route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    socketEvents: new Counter({
+      name: 'parley_socket_events_total',
+      help: 'Socket events received, by event name and outcome (ok, an error code, or no_ack)',
+      labelNames: ['event', 'outcome'],
+      registers,
+    }),
+    socketEventDuration: new Histogram({
+      name: 'parley_socket_event_duration_seconds',
+      help: 'Time from a socket event to its ack, by event name',
+      labelNames: ['event'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    messagesStored: new Counter({ name: 'parley_messages_stored_total', help: 'Messages stored by sends on this instance (retries not counted)', registers }),
+    messagesDelivered: new Counter({
+      name: 'parley_messages_delivered_total',
+      help: 'Messages pushed live to their receiver from this instance (to every instance, through the adapter)',
+      registers,
+    }),
+    messagesRefused: new Counter({ name: 'parley_messages_refused_total', help: 'Sends refused by the send path, by error code (a payload that fails validation is counted in socket events and HTTP requests)', labelNames: ['code'], registers }),
+    sendAckDuration: new Histogram({
+      name: 'parley_send_ack_duration_seconds',
+      help: 'Time from a send (REST or socket) reaching the service to its answer, commit included',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    storeOperationDuration: new Histogram({
+      name: 'parley_store_operation_duration_seconds',
+      help: 'Store calls by repository and operation (e.g. messages.insert), failures included',
+      labelNames: ['operation'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    redisErrors: new Counter({
+      name: 'parley_redis_errors_total',
+      help: 'Errors reported by each Redis connection (pub: the adapter publishing to other instances)',
+      labelNames: ['connection'],
+      registers,
+    }),
+    rateLimited: new Counter({ name: 'parley_rate_limited_total', help: 'Requests and events refused with rate_limited, by transport', labelNames: ['transport'], registers }),
+  };
+}
