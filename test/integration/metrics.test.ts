@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, request } from '../helpers/http.js';
 import { startTestParley, type TestParley } from '../helpers/parley.js';
@@ -99,6 +100,20 @@ describe('/metrics', () => {
     const text = await scrape();
     expect(text).not.toContain('made_up_event_4711');
     expect(value(text, 'parley_socket_events_total{event="unknown",outcome="no_ack"}')).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('the Grafana dashboard (deploy/grafana/parley-dashboard.json)', () => {
+  it('queries only metrics this build exposes, so it cannot drift from the code', async () => {
+    const dashboard = JSON.parse(fs.readFileSync(new URL('../../deploy/grafana/parley-dashboard.json', import.meta.url), 'utf8')) as {
+      panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+    };
+    const exposed = new Set([...(await scrape()).matchAll(/^# TYPE (\S+) (\w+)$/gm)].map(([, name]) => name));
+    const queried = dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => [...target.expr.matchAll(/\bparley_[a-z0-9_]+/g)].map(([name]) => name)));
+    expect(queried.length).toBeGreaterThanOrEqual(dashboard.panels.length);
+    // A histogram's series are its name plus _bucket, _count or _sum.
+    const missing = queried.filter((name) => !exposed.has(name) && !exposed.has(name.replace(/_(bucket|count|sum)$/, '')));
+    expect(missing).toEqual([]);
   });
 });
 
