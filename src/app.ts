@@ -3,6 +3,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Container } from './container.js';
+import { apiDocsRoutes } from './modules/api-docs/index.js';
 import { authenticate, authRoutes, refuseCrossSiteRequests, whenCookieSent } from './modules/auth/index.js';
 import { chatsRoutes, conversationsRoutes, messagesRoutes, syncRoutes } from './modules/chats/index.js';
 import { healthRoutes, metricsRoutes } from './modules/health/index.js';
@@ -78,6 +79,7 @@ export function createApp(container: Container): Express {
   // The web app (GET / and its hashed assets), when built: static files, no session needed.
   const web = webRoutes({ webDir: config.webDir });
   if (web) app.use(web);
+  app.use(apiDocsRoutes()); // GET /openapi.json, /asyncapi.json, /docs: generated at start-up, public, no session
   // Only /auth creates sessions (login); elsewhere only a request with a cookie has one to load.
   app.use('/auth', container.sessionMiddleware);
   app.use(whenCookieSent(container.sessionMiddleware));

@@ -1,7 +1,7 @@
 /**
  * The realtime protocol: every event and payload, typed, and the error codes every answer
  * uses. A TypeScript client can import this module alone (its only runtime code is the
- * error catalogue):
+ * error catalogue and the lists of event names):
  *
  *   import type { ClientToServerEvents, ServerToClientEvents } from 'parley/events';
  *   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
@@ -197,6 +197,34 @@ export interface ServerToClientEvents {
   /** A contact came online or went offline, to every socket of each contact (not blocked either way) on every instance. */
   presence: (event: PresenceEvent) => void;
 }
+
+/** Every client-to-server event, once: the type makes a missing or unknown name a compile error. */
+const clientEvents: { [Event in keyof ClientToServerEvents]: true } = {
+  send_message: true,
+  sync: true,
+  mark_read: true,
+  mark_delivered: true,
+  edit_message: true,
+  delete_message: true,
+  typing: true,
+};
+
+/** Every server-to-client event, once (checked like clientEvents). */
+const serverEvents: { [Event in keyof ServerToClientEvents]: true } = {
+  receive_message: true,
+  message_sent: true,
+  message_error: true,
+  message_updated: true,
+  receipt: true,
+  typing: true,
+  presence: true,
+};
+
+/** The names of ClientToServerEvents at runtime (e.g. for the AsyncAPI document and its tests). */
+export const CLIENT_EVENTS = Object.keys(clientEvents) as (keyof ClientToServerEvents)[];
+
+/** The names of ServerToClientEvents at runtime. */
+export const SERVER_EVENTS = Object.keys(serverEvents) as (keyof ServerToClientEvents)[];
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface InterServerEvents {}

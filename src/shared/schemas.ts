@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES, type ErrorBody } from '../protocol/error-codes.js';
 
 /** Ids are opaque strings: UUIDs from SQLite, ObjectIds from MongoDB. */
 export const idSchema = z
@@ -15,4 +16,17 @@ export const limitSchema = (defaultValue: number, max: number) =>
   z
     .union([z.number(), z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number)])
     .pipe(z.number().int().min(1).max(max))
-    .default(defaultValue);
+    .default(defaultValue)
+    .meta({ description: 'A whole number (in a socket payload, a JSON number or a string of digits)' });
+
+/** An error as every client sees it (REST `{ error }` bodies, socket acks, message_error, connect_error). */
+export const errorBodySchema = z.object({
+  code: z.enum(ERROR_CODES).meta({ description: 'What went wrong, from the error catalogue (src/protocol/error-codes.ts); clients switch on it' }),
+  message: z.string().meta({ description: 'For people; not stable' }),
+  retryAfter: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'Seconds to wait before trying again (rate_limited, overloaded)' }),
+}) satisfies z.ZodType<ErrorBody>;

@@ -1,9 +1,11 @@
 export { createAuthRateLimit } from './auth-rate-limit.js';
 export { AuthEvents } from './auth-events.js';
 export { authRoutes } from './auth.routes.js';
+export { authResultSchema, currentUserSchema } from './auth.schemas.js';
 export { createAuthService, type AuthService } from './auth.service.js';
 export { authenticate } from './authenticate.js';
 export { refuseCrossSiteRequests } from './cross-site.js';
+export { credentialsSchema } from './credentials/credentials.schemas.js';
 export { createLoginThrottle } from './credentials/login-throttle.js';
 export { createPasswordHasher, type PasswordHasher } from './credentials/password-hasher.js';
 export { createRevocationPurge } from './revocations/revocation-purge.js';
