@@ -27,21 +27,37 @@ export function instrumentSockets(io: ParleyIo, metrics: Metrics): void {
       this.set(io.of('/').sockets.size);
     },
   });
+  // Label children looked up once, not per event: this runs for every packet of every socket.
+  const durations = new Map<string, ReturnType<Metrics['socketEventDuration']['labels']>>();
+  const counts = new Map<string, ReturnType<Metrics['socketEvents']['labels']>>();
+  const count = (event: string, outcome: string) => {
+    const key = `${event} ${outcome}`;
+    let child = counts.get(key);
+    if (!child) counts.set(key, (child = metrics.socketEvents.labels(event, outcome)));
+    child.inc();
+  };
+  const durationOf = (event: string) => {
+    let child = durations.get(event);
+    if (!child) durations.set(event, (child = metrics.socketEventDuration.labels(event)));
+    return child;
+  };
+  const rateLimited = metrics.rateLimited.labels('socket');
+
   io.on('connection', (socket) => {
     socket.use((packet, next) => {
       const name = String(packet[0]);
       const event = Object.hasOwn(KNOWN_EVENTS, name) ? name : 'unknown';
       const ack = packet.at(-1);
       if (typeof ack !== 'function') {
-        metrics.socketEvents.inc({ event, outcome: 'no_ack' });
+        count(event, 'no_ack');
         return next();
       }
-      const end = metrics.socketEventDuration.startTimer({ event });
+      const end = durationOf(event).startTimer();
       packet[packet.length - 1] = (response: Ack<object>) => {
         end();
         const outcome = response?.ok === false ? response.error.code : 'ok';
-        metrics.socketEvents.inc({ event, outcome });
-        if (outcome === 'rate_limited') metrics.rateLimited.inc({ transport: 'socket' });
+        count(event, outcome);
+        if (outcome === 'rate_limited') rateLimited.inc();
         (ack as (answer: Ack<object>) => void)(response);
       };
       next();
