@@ -49,7 +49,17 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, pretty: !config.isProduction && process.stdout.isTTY });
   handleProcessErrors(logger);
+  // Node as PID 1 (a container) ignores SIGTERM without a handler: until the graceful one below is
+  // in place, a stop during start-up exits at once (nothing is served yet; SQLite's WAL is safe).
+  const exitDuringStartup = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'signal during start-up; exiting');
+    process.exit(0);
+  };
+  process.once('SIGTERM', exitDuringStartup);
+  process.once('SIGINT', exitDuringStartup);
   const parley = await startParley(config, logger);
+  process.off('SIGTERM', exitDuringStartup);
+  process.off('SIGINT', exitDuringStartup);
   logger.info({ url: parley.url, store: parley.container.store.kind, redis: Boolean(config.redisUrl) }, 'parley started');
   // Connections get SHUTDOWN_TIMEOUT to finish; closing the store and Redis gets a little more.
   handleSignals(parley, logger, config.shutdownTimeoutSeconds * 1000 + 5000);
