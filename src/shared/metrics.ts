@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { registerProcessMetrics } from './process-metrics.js';
 
 /**
  * Prometheus metrics of one instance, in a registry of its own (never prom-client's global one, so
@@ -8,6 +9,8 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
  */
 export interface Metrics {
   registry: Registry;
+  /** Stops the event-loop sampling (at shutdown). */
+  close(): void;
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
   socketEvents: Counter<'event' | 'outcome'>;
   socketEventDuration: Histogram<'event'>;
@@ -27,10 +30,11 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 export function createMetrics(): Metrics {
   const registry = new Registry();
   const registers = [registry];
-  collectDefaultMetrics({ register: registry, prefix: 'parley_' }); // process CPU, memory, GC, event-loop delay
+  const stopProcessMetrics = registerProcessMetrics(registry); // process CPU, memory, event-loop delay
 
   return {
     registry,
+    close: stopProcessMetrics,
     httpRequestDuration: new Histogram({
       name: 'parley_http_request_duration_seconds',
       help: 'HTTP requests by method, route template and status',
