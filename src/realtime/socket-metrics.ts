@@ -1,18 +1,10 @@
 import { Gauge } from 'prom-client';
-import type { Ack, ClientToServerEvents } from '../protocol/events.js';
+import { CLIENT_EVENTS, type Ack } from '../protocol/events.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { ParleyIo } from './types.js';
 
 /** Every event a client may send; any other name is counted as `unknown`, so a client cannot grow the label set. */
-const KNOWN_EVENTS: Record<keyof ClientToServerEvents, true> = {
-  send_message: true,
-  sync: true,
-  mark_read: true,
-  mark_delivered: true,
-  edit_message: true,
-  delete_message: true,
-  typing: true,
-};
+const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
 /**
  * Counts every socket event by name and outcome (ok, the error code of a refusal, or no_ack when the
@@ -46,7 +38,7 @@ export function instrumentSockets(io: ParleyIo, metrics: Metrics): void {
   io.on('connection', (socket) => {
     socket.use((packet, next) => {
       const name = String(packet[0]);
-      const event = Object.hasOwn(KNOWN_EVENTS, name) ? name : 'unknown';
+      const event = KNOWN_EVENTS.has(name) ? name : 'unknown';
       const ack = packet.at(-1);
       if (typeof ack !== 'function') {
         count(event, 'no_ack');
