@@ -58,6 +58,8 @@ export interface ModeSettings {
    * trues may look at the receiver (delivery jitter).
    */
   s9: { pairs: number; rates: number[]; falseEveryMs: number; durationMs: number; drainTimeoutMs: number; jitterMs: number };
+  /** S10 measures a 3% difference on a machine that drifts more than that between rounds: more rounds, order alternated, a fixed rate. */
+  s10: { rounds: number; ratePerSecond: number };
   /** The soak: length, window, load, reconnecting clients and how long each stays (ms), minutes before trends count. */
   soak: { minutes: number; windowMs: number; capacityFraction: number; churnClients: number; holdMs: [number, number]; settleMinutes: number };
   defaultScenarios: string[];
@@ -89,6 +91,7 @@ const full: ModeSettings = {
   s7: { multiples: [0.5, 1, 2, 3], capacityMs: 8000, levelMs: 10_000, overloadMs: 30_000, recoveryMs: 10_000 },
   s8: { messages: 1_000_000, levels: [100, 1000], fillerUsers: 39, deepPages: 10, moved: 100, concurrency: 4, durationMs: 6000 },
   s9: { pairs: 50, rates: [2000, 10_000], falseEveryMs: 2500, durationMs: 8000, drainTimeoutMs: 10_000, jitterMs: 100 },
+  s10: { rounds: 6, ratePerSecond: 3000 },
   soak: { minutes: 60, windowMs: 60_000, capacityFraction: 0.5, churnClients: 40, holdMs: [5000, 20_000], settleMinutes: 5 },
   defaultScenarios: ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10'],
 };
@@ -110,6 +113,7 @@ const quick: ModeSettings = {
   s7: { multiples: [0.5, 3], capacityMs: 2000, levelMs: 3000, overloadMs: 5000, recoveryMs: 3000 },
   s8: { ...full.s8, messages: 100_000, fillerUsers: 9, durationMs: 1000 },
   s9: { ...full.s9, durationMs: 3000 },
+  s10: { rounds: 3, ratePerSecond: 3000 },
 };
 
 const smoke: ModeSettings = {
@@ -132,6 +136,7 @@ const smoke: ModeSettings = {
   s7: { multiples: [3], capacityMs: 500, levelMs: 500, overloadMs: 1000, recoveryMs: 500 },
   s8: { messages: 3000, levels: [60, 160], fillerUsers: 1, deepPages: 2, moved: 20, concurrency: 2, durationMs: 400 },
   s9: { pairs: 3, rates: [300], falseEveryMs: 1500, durationMs: 2000, drainTimeoutMs: 5000, jitterMs: 100 },
+  s10: { rounds: 1, ratePerSecond: 300 },
   defaultScenarios: ['S1', 'S2'],
 };
 

@@ -259,19 +259,27 @@ export function foreignWarning(foreignCpuPct: number | null): string {
     : '';
 }
 
+export interface InterleaveOptions {
+  warmupRounds?: number;
+  rounds?: number;
+  /** Reverse the order every other round (A B, B A, A B ...), so a drift in the machine's speed during the run falls on both labels alike. */
+  alternate?: boolean;
+}
+
 /** Runs each label once per round, interleaved (P R P R ...), warm-up rounds first. */
 export async function interleaved(
   ctx: BenchContext,
   labels: string[],
   run: (label: string, round: number, warmup: boolean) => Promise<RunRecord | RunRecord[]>,
-  warmupRounds = ctx.settings.warmupRounds,
+  options: InterleaveOptions = {},
 ): Promise<RunRecord[]> {
+  const { warmupRounds = ctx.settings.warmupRounds, rounds = ctx.settings.rounds, alternate = false } = options;
   const records: RunRecord[] = [];
-  const total = warmupRounds + ctx.settings.rounds;
-  for (let i = 0; i < total; i++) {
+  for (let i = 0; i < warmupRounds + rounds; i++) {
     const warmup = i < warmupRounds;
     const round = warmup ? 0 : i - warmupRounds + 1;
-    for (const label of labels) {
+    const order = alternate && i % 2 === 1 ? [...labels].reverse() : labels;
+    for (const label of order) {
       const result = await run(label, round, warmup);
       records.push(...(Array.isArray(result) ? result : [result]));
     }

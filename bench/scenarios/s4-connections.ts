@@ -117,7 +117,7 @@ export async function runS4(ctx: BenchContext): Promise<Omit<ScenarioResult, 'du
     return { label: impl, impl, round, warmup, metrics, correctness: { ok, details } };
   };
 
-  const runs = await interleaved(ctx, ['P', 'R'], (label, round, warmup) => runOne(label as Impl, round, warmup), ctx.settings.s4WarmupRounds);
+  const runs = await interleaved(ctx, ['P', 'R'], (label, round, warmup) => runOne(label as Impl, round, warmup), { warmupRounds: ctx.settings.s4WarmupRounds });
   const v = (label: string, metric: string) => values(runs, label, metric);
   const rows: ScenarioResult['rows'] = [];
   for (const level of levels) {

@@ -53,7 +53,7 @@ export async function runS6(ctx: BenchContext): Promise<Omit<ScenarioResult, 'du
           ...(withLogins ? { login } : {}),
         }),
       ];
-    }, s.s6WarmupRounds);
+    }, { warmupRounds: s.s6WarmupRounds });
     await lg.send({ cmd: 'disconnect', keys: connected.keys });
 
     // For information (full mode): the same verification spread over every core (not pinned).
