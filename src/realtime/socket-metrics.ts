@@ -1,6 +1,6 @@
 import { Gauge } from 'prom-client';
 import { CLIENT_EVENTS, type Ack } from '../protocol/events.js';
-import type { Metrics } from '../shared/metrics.js';
+import { secondsSince, type Metrics } from '../shared/metrics.js';
 import type { ParleyIo } from './types.js';
 
 /** Every event a client may send; any other name is counted as `unknown`, so a client cannot grow the label set. */
@@ -44,9 +44,9 @@ export function instrumentSockets(io: ParleyIo, metrics: Metrics): void {
         count(event, 'no_ack');
         return next();
       }
-      const end = durationOf(event).startTimer();
+      const started = performance.now();
       packet[packet.length - 1] = (response: Ack<object>) => {
-        end();
+        durationOf(event).observe(secondsSince(started));
         const outcome = response?.ok === false ? response.error.code : 'ok';
         count(event, outcome);
         if (outcome === 'rate_limited') rateLimited.inc();

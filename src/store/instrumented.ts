@@ -1,4 +1,5 @@
 import type { Histogram } from 'prom-client';
+import { secondsSince } from '../shared/metrics.js';
 import type { Store } from './store.js';
 
 const REPOSITORIES = ['users', 'messages', 'conversations', 'blocks', 'revocations'] as const;
@@ -16,12 +17,24 @@ function timed<R extends object>(name: string, repository: R, histogram: Histogr
       let wrapper = wrappers.get(property);
       if (!wrapper) {
         const child = histogram.labels(`${name}.${property}`);
+        const end = (started: number) => child.observe(secondsSince(started));
         wrapper = (...args: unknown[]) => {
-          const end = child.startTimer();
+          const started = performance.now();
           const result: unknown = value.apply(target, args);
-          if (result instanceof Promise) return result.finally(() => end());
-          end();
-          return result;
+          if (!(result instanceof Promise)) {
+            end(started);
+            return result;
+          }
+          return result.then(
+            (answer: unknown) => {
+              end(started);
+              return answer;
+            },
+            (error: unknown) => {
+              end(started);
+              throw error;
+            },
+          );
         };
         wrappers.set(property, wrapper);
       }

@@ -1,4 +1,4 @@
-import type { Metrics } from '../../shared/metrics.js';
+import { secondsSince, type Metrics } from '../../shared/metrics.js';
 import { toPublicError } from '../../shared/errors.js';
 import type { ChatService } from './chats.service.js';
 
@@ -10,7 +10,7 @@ export function instrumentChatService(chats: ChatService, metrics: Metrics): Cha
   return {
     ...chats,
     async sendMessage(senderId, input) {
-      const end = metrics.sendAckDuration.startTimer();
+      const started = performance.now();
       try {
         const result = await chats.sendMessage(senderId, input);
         if (result.created) metrics.messagesStored.inc();
@@ -19,7 +19,7 @@ export function instrumentChatService(chats: ChatService, metrics: Metrics): Cha
         metrics.messagesRefused.inc({ code: toPublicError(thrown).body.code });
         throw thrown;
       } finally {
-        end();
+        metrics.sendAckDuration.observe(secondsSince(started));
       }
     },
   };
