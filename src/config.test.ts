@@ -73,6 +73,7 @@ describe('loadConfig', () => {
       presenceGraceSeconds: 5,
       shutdownTimeoutSeconds: 10,
       storeTimeoutMs: 5000,
+      sqliteSynchronous: 'full',
       credentialCheckSeconds: 30,
       trustProxy: false,
       bodyLimit: '32kb',
@@ -83,6 +84,12 @@ describe('loadConfig', () => {
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
     expect(config.jwtSecret).not.toBe(config.sessionSecret);
+  });
+
+  it('reads SQLITE_SYNCHRONOUS as full (the default) or normal, and refuses anything else', () => {
+    expect(load({ SQLITE_SYNCHRONOUS: 'normal' }).sqliteSynchronous).toBe('normal');
+    expect(load({ SQLITE_SYNCHRONOUS: 'full' }).sqliteSynchronous).toBe('full');
+    expect(() => load({ SQLITE_SYNCHRONOUS: 'off' })).toThrow(/SQLITE_SYNCHRONOUS/);
   });
 
   it('treats empty variables as unset', () => {

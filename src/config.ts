@@ -115,6 +115,7 @@ const envSchema = z.object({
   SOCKET_PING_TIMEOUT: z.coerce.number().int().min(1).default(20),
   SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).default(10),
   STORE_TIMEOUT: z.coerce.number().int().min(100).default(5000),
+  SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('full'),
   CREDENTIAL_CHECK_INTERVAL: z.coerce.number().int().min(1).default(30),
   TRUST_PROXY: trustProxy.default(false),
   BODY_LIMIT: z
@@ -183,6 +184,11 @@ export interface Config {
   shutdownTimeoutSeconds: number;
   /** Milliseconds a store operation may wait (for a lock, for a server) before failing with store_unavailable. */
   storeTimeoutMs: number;
+  /**
+   * SQLite's `synchronous`: 'full' (default) fsyncs every commit, so an acknowledged message
+   * survives a power loss; 'normal' only a crash of the process (docs/delivery.md).
+   */
+  sqliteSynchronous: 'full' | 'normal';
   /** Seconds between re-checks of open sockets' credentials (expiry, logout missed while Redis was away). */
   credentialCheckSeconds: number;
   /**
@@ -286,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketPingTimeoutSeconds: vars.SOCKET_PING_TIMEOUT,
     shutdownTimeoutSeconds: vars.SHUTDOWN_TIMEOUT,
     storeTimeoutMs: vars.STORE_TIMEOUT,
+    sqliteSynchronous: vars.SQLITE_SYNCHRONOUS,
     credentialCheckSeconds: vars.CREDENTIAL_CHECK_INTERVAL,
     trustProxy: vars.TRUST_PROXY,
     bodyLimit: vars.BODY_LIMIT,

@@ -95,6 +95,7 @@ export async function createContainer(config: Config, logger: Logger): Promise<C
   const openedStore = await openStore({
     mongodbUri: config.mongodbUri,
     sqliteFile: path.join(config.dataDir, 'parley.db'),
+    sqliteSynchronous: config.sqliteSynchronous,
     timeoutMs: config.storeTimeoutMs,
     logger,
   });

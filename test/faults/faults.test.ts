@@ -98,6 +98,23 @@ describe('fault injection (two instances, one Redis, one SQLite file)', () => {
     expect((await healthOf(survivor.url)).status).toBe(200);
   }, 120_000);
 
+  it('SQLITE_SYNCHRONOUS=normal, one instance killed with SIGKILL: every message it acknowledged is still there', async () => {
+    // NORMAL skips the fsync of each commit: its guarantee is a crash of the process (not of the
+    // machine), which is this: the victim's acknowledged commits must be readable by the survivor.
+    const running = (cluster = await startCluster(2, { SQLITE_SYNCHRONOUS: 'normal' }));
+    const [survivor, victim] = running.instances as [(typeof running.instances)[0], (typeof running.instances)[0]];
+    const report = await runTraffic({
+      urls: running.urls(),
+      users: USERS,
+      messagesPerUser: MESSAGES_PER_USER,
+      fault: async () => {
+        await victim.kill('SIGKILL');
+      },
+    });
+    expectNothingLost(report, 'kill -9, synchronous NORMAL');
+    expect((await healthOf(survivor.url)).status).toBe(200);
+  }, 120_000);
+
   it('SIGTERM during traffic: exits 0, clients reconnect elsewhere, nothing acknowledged is lost', async () => {
     const running = (cluster = await startCluster(2));
     const [survivor, leaving] = running.instances as [(typeof running.instances)[0], (typeof running.instances)[0]];

@@ -11,10 +11,10 @@
  * starts the WAL over from its beginning, so the file stays small.
  */
 import { workerData } from 'node:worker_threads';
-import { openDatabase } from './connection.js';
+import { openDatabase, type SqliteSynchronous } from './connection.js';
 
-const { file, intervalMs } = workerData as { file: string; intervalMs: number };
-const db = openDatabase(file, 'checkpointer');
+const { file, intervalMs, synchronous } = workerData as { file: string; intervalMs: number; synchronous: SqliteSynchronous };
+const db = openDatabase(file, 'checkpointer', synchronous);
 
 setInterval(() => {
   try {

@@ -3,6 +3,7 @@ import type { InsertResult, NewMessage } from '../../modules/chats/index.js';
 import { AppError } from '../../shared/errors.js';
 import { workerEntry } from '../../shared/worker-entry.js';
 import { WorkerThread } from '../../shared/worker-rpc.js';
+import type { SqliteSynchronous } from './connection.js';
 import { rethrowAsStoreError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { toInsertResult, toInsertRow, type InsertOutcome } from './message-rows.js';
@@ -15,6 +16,8 @@ export interface MessageWriterOptions {
   file: string;
   /** How long an insert may wait for the write lock, counted from its submission, in ms. */
   lockTimeoutMs: number;
+  /** The writer's and the checkpointer's `synchronous`; default 'full'. */
+  synchronous?: SqliteSynchronous;
 }
 
 /**
@@ -31,7 +34,7 @@ export class MessageWriter {
   private checkpointer: Worker | undefined;
 
   constructor(private readonly options: MessageWriterOptions) {
-    this.thread = new WorkerThread(workerEntry(import.meta.url, './message-writer.worker'), { workerData: { file: options.file } });
+    this.thread = new WorkerThread(workerEntry(import.meta.url, './message-writer.worker'), { workerData: { file: options.file, synchronous: options.synchronous ?? 'full' } });
     this.inserts = new GroupCommit({
       commit: (batch, lockTimeoutMs) => this.commit(batch, lockTimeoutMs),
       lockTimeoutMs: options.lockTimeoutMs,
@@ -57,7 +60,7 @@ export class MessageWriter {
 
   private startCheckpointer(): Worker {
     const checkpointer = new Worker(workerEntry(import.meta.url, './checkpointer.worker'), {
-      workerData: { file: this.options.file, intervalMs: CHECKPOINT_INTERVAL_MS },
+      workerData: { file: this.options.file, intervalMs: CHECKPOINT_INTERVAL_MS, synchronous: this.options.synchronous ?? 'full' },
     });
     checkpointer.unref();
     checkpointer.on('error', () => undefined); // reported by 'exit'

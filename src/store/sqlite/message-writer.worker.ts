@@ -4,7 +4,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { answerRequests } from '../../shared/worker-rpc.js';
-import { openDatabase } from './connection.js';
+import { openDatabase, type SqliteSynchronous } from './connection.js';
 import { waitForLockSync } from './lock-wait.js';
 import { createInsertBatch, type InsertOutcome, type MessageInsertRow } from './message-rows.js';
 
@@ -21,8 +21,8 @@ export interface WriterRequest {
  */
 const MAX_LOCK_PAUSE_MS = 4;
 
-const { file } = workerData as { file: string };
-const insertBatch = createInsertBatch(openDatabase(file, 'writer'));
+const { file, synchronous } = workerData as { file: string; synchronous: SqliteSynchronous };
+const insertBatch = createInsertBatch(openDatabase(file, 'writer', synchronous));
 
 answerRequests(
   ({ rows, lockTimeoutMs }: WriterRequest): InsertOutcome[] =>

@@ -4,6 +4,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../test/helpers/silent-logger.js';
+import { openDatabase } from './connection.js';
 import { openSqliteStore } from './open.js';
 
 const dirs: string[] = [];
@@ -30,5 +31,23 @@ describe('openSqliteStore', () => {
       if (other.open) other.close();
     }
     expect(fs.existsSync(file)).toBe(true);
+  });
+});
+
+describe('openDatabase', () => {
+  // PRAGMA synchronous reads 2 for FULL and 1 for NORMAL.
+  it.each(['main', 'writer', 'checkpointer'] as const)('opens the %s connection with synchronous FULL by default, NORMAL when asked', (role) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-open-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'parley.db');
+    const full = openDatabase(file, role);
+    const normal = openDatabase(file, role, 'normal');
+    try {
+      expect(full.pragma('synchronous', { simple: true })).toBe(2);
+      expect(normal.pragma('synchronous', { simple: true })).toBe(1);
+    } finally {
+      full.close();
+      normal.close();
+    }
   });
 });

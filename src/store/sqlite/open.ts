@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../shared/logger.js';
 import type { Store } from '../store.js';
-import { openDatabase, type SqliteConnection } from './connection.js';
+import { openDatabase, type SqliteConnection, type SqliteSynchronous } from './connection.js';
 import { rethrowAsStoreError } from './errors.js';
 import { waitForLock, type LockWait } from './lock-wait.js';
 import { MessageWriter } from './message-writer.js';
@@ -21,6 +21,8 @@ export interface SqliteStoreOptions {
    * store_unavailable, in ms. Default 5000. The wait happens on the event loop.
    */
   lockTimeoutMs?: number;
+  /** SQLite's `synchronous` on every connection (connection.ts); default 'full'. */
+  synchronous?: SqliteSynchronous;
   logger: Logger;
 }
 
@@ -39,11 +41,11 @@ function createPrivately(file: string): void {
   fs.chmodSync(file, 0o600);
 }
 
-export async function openSqliteStore({ file, lockTimeoutMs = 5000, logger }: SqliteStoreOptions): Promise<Store> {
+export async function openSqliteStore({ file, lockTimeoutMs = 5000, synchronous = 'full', logger }: SqliteStoreOptions): Promise<Store> {
   createPrivately(file);
   const lockWait: LockWait = { timeoutMs: lockTimeoutMs };
   // Several instances may open the file at once: each step waits its turn, opening included.
-  const db = await waitForLock(() => openDatabase(file, 'main'), lockWait);
+  const db = await waitForLock(() => openDatabase(file, 'main', synchronous), lockWait);
   try {
     await waitForLock(() => db.pragma('journal_mode = WAL'), lockWait);
     const { from, to } = await waitForLock(() => migrate(db), lockWait);
@@ -57,7 +59,7 @@ export async function openSqliteStore({ file, lockTimeoutMs = 5000, logger }: Sq
     db,
     run: (statements) => waitForLock(statements, lockWait).catch(rethrowAsStoreError),
   };
-  const writer = new MessageWriter({ file, lockTimeoutMs });
+  const writer = new MessageWriter({ file, lockTimeoutMs, synchronous });
   // Health asks for the write lock: a store another process keeps locked cannot take sends.
   const probeWriteLock = db.transaction(() => {});
   return {
