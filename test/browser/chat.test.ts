@@ -22,7 +22,7 @@ let web: WebHarness;
 beforeAll(async () => {
   web = await startWebHarness();
 }, 120_000);
-afterAll(() => web?.dispose());
+afterAll(() => web?.dispose(), 60_000);
 afterEach(async ({ task }) => web.finishTest(task.name));
 
 /** Two users, each in a browser context of their own, both online. */

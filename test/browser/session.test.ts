@@ -19,7 +19,7 @@ let web: WebHarness;
 beforeAll(async () => {
   web = await startWebHarness();
 }, 120_000);
-afterAll(() => web?.dispose());
+afterAll(() => web?.dispose(), 60_000);
 afterEach(async ({ task }) => web.finishTest(task.name));
 
 describe('the web app across reloads and logins', { timeout: 90_000 }, () => {

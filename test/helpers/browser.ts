@@ -3,6 +3,7 @@
  * one Parley instance serving it (WEB_DIR), one headless Chromium (Debian's, driven by
  * playwright-core), and a fresh browser context per user, so every test is independent.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,6 +58,8 @@ export interface WebHarness {
   dispose(): Promise<void>;
 }
 
+const BROWSER_CLOSE_WAIT_MS = 15_000;
+
 export async function startWebHarness(env: Record<string, string> = {}): Promise<WebHarness> {
   const webDir = await buildWebApp();
   const parley = await startTestParley({ env: { WEB_DIR: webDir, ...env } });
@@ -95,7 +98,8 @@ export async function startWebHarness(env: Record<string, string> = {}): Promise
       }
     },
     async dispose() {
-      await browser.close().catch(() => undefined);
+      // Bounded: on a loaded machine Chromium can take its time to exit; the server's stop must still run.
+      await Promise.race([browser.close().catch(() => undefined), sleep(BROWSER_CLOSE_WAIT_MS)]);
       await parley.dispose();
       fs.rmSync(webDir, { recursive: true, force: true });
     },
