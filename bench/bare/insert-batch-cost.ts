@@ -8,6 +8,10 @@
  *
  * PAIRS conversations take turns (50, as in S1: each batch holds several messages of each).
  *
+ * For the index lever (issue 17): DROP_INDEXES=name,name drops those indexes of the messages table
+ * after the migration, and UUID_IDS=1 uses user ids shaped like Parley's (36-character UUIDs, so
+ * conversation ids of 77 characters) instead of short ones. SYNCHRONOUS=normal: commits without fsync.
+ *
  * Prints one JSON line: { dist, messages, batch, pairs, cpuPerMessageUs }.
  */
 import fs from 'node:fs';
@@ -31,9 +35,12 @@ const { migrate } = await load<MigrationsModule>('store/sqlite/migrations.js');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-insert-cost-'));
 const file = path.join(dir, 'parley.db');
-const db = openDatabase(file, 'writer');
+// SYNCHRONOUS=normal leaves out the fsync of each commit (and its noise): the CPU of the statements alone.
+const db = openDatabase(file, 'writer', process.env.SYNCHRONOUS === 'normal' ? 'normal' : 'full');
 db.pragma('journal_mode = WAL');
 migrate(db);
+for (const index of (process.env.DROP_INDEXES ?? '').split(',').filter(Boolean)) db.exec(`DROP INDEX ${index}`);
+const userId = (n: number) => (process.env.UUID_IDS ? `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` : `user-${n}`);
 const insertBatch = createInsertBatch(db);
 const total = Number(messagesText);
 const batch = Number(batchText);
@@ -44,8 +51,8 @@ function rows(from: number, count: number, prefix: string) {
     const i = from + k;
     const pair = i % pairs;
     const turn = Math.floor(i / pairs) % 2;
-    const senderId = `user-${2 * pair + turn}`;
-    const receiverId = `user-${2 * pair + 1 - turn}`;
+    const senderId = userId(2 * pair + turn);
+    const receiverId = userId(2 * pair + 1 - turn);
     const [a, b] = senderId < receiverId ? [senderId, receiverId] : [receiverId, senderId];
     return [`dm:${a}:${b}`, senderId, receiverId, 'x'.repeat(100), `${prefix}-${i}`, new Date().toISOString()] as Parameters<typeof insertBatch>[0][number];
   });
@@ -57,4 +64,5 @@ for (let i = 0; i < total; i += batch) insertBatch.immediate(rows(i, batch, 'm')
 const used = process.cpuUsage(cpu);
 db.close();
 fs.rmSync(dir, { recursive: true, force: true });
-console.log(JSON.stringify({ dist: distDir, messages: total, batch, pairs, cpuPerMessageUs: (used.user + used.system) / total }));
+const dropped = process.env.DROP_INDEXES ?? '';
+console.log(JSON.stringify({ dist: distDir, messages: total, batch, pairs, dropped, cpuPerMessageUs: (used.user + used.system) / total }));
