@@ -78,7 +78,10 @@ function instrumentRedis(redis: RedisConnections, metrics: Metrics): void {
       for (const [connection, client] of Object.entries(connections)) this.set({ connection }, client.isReady ? 1 : 0);
     },
   });
-  for (const [connection, client] of Object.entries(connections)) client.on('error', () => metrics.redisErrors.inc({ connection }));
+  for (const [connection, client] of Object.entries(connections)) {
+    const errors = metrics.redisErrors.labels(connection);
+    client.on('error', () => errors.inc());
+  }
 }
 
 function healthProbes(store: Store, redis: RedisConnections | undefined): Record<string, HealthProbe> {

@@ -1,10 +1,31 @@
 import { Gauge } from 'prom-client';
 import { CLIENT_EVENTS, type Ack } from '../protocol/events.js';
+import type { CounterChild, HistogramChild } from '../shared/hot-metrics.js';
 import { secondsSince, type Metrics } from '../shared/metrics.js';
 import type { ParleyIo } from './types.js';
 
 /** Every event a client may send; any other name is counted as `unknown`, so a client cannot grow the label set. */
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
+
+interface EventMetrics {
+  duration: HistogramChild;
+  ok: CounterChild;
+  outcome(code: string): CounterChild;
+}
+
+/** One event name's duration and outcome counters; refusal codes come from the protocol's bounded set. */
+function eventMetrics(metrics: Metrics, event: string): EventMetrics {
+  const outcomes = new Map<string, CounterChild>();
+  return {
+    duration: metrics.socketEventDuration.labels(event),
+    ok: metrics.socketEvents.labels(event, 'ok'),
+    outcome(code) {
+      let child = outcomes.get(code);
+      if (!child) outcomes.set(code, (child = metrics.socketEvents.labels(event, code)));
+      return child;
+    },
+  };
+}
 
 /**
  * Counts every socket event by name and outcome (ok, the error code of a refusal, or no_ack when the
@@ -19,37 +40,31 @@ export function instrumentSockets(io: ParleyIo, metrics: Metrics): void {
       this.set(io.of('/').sockets.size);
     },
   });
-  // Label children looked up once, not per event: this runs for every packet of every socket.
-  const durations = new Map<string, ReturnType<Metrics['socketEventDuration']['labels']>>();
-  const counts = new Map<string, ReturnType<Metrics['socketEvents']['labels']>>();
-  const count = (event: string, outcome: string) => {
-    const key = `${event} ${outcome}`;
-    let child = counts.get(key);
-    if (!child) counts.set(key, (child = metrics.socketEvents.labels(event, outcome)));
-    child.inc();
-  };
-  const durationOf = (event: string) => {
-    let child = durations.get(event);
-    if (!child) durations.set(event, (child = metrics.socketEventDuration.labels(event)));
-    return child;
-  };
   const rateLimited = metrics.rateLimited.labels('socket');
+  // Each event's children looked up once, not per packet: this runs for every packet of every socket.
+  const perEvent = new Map<string, EventMetrics>();
+  const metricsOf = (event: string) => {
+    let entry = perEvent.get(event);
+    if (!entry) perEvent.set(event, (entry = eventMetrics(metrics, event)));
+    return entry;
+  };
 
   io.on('connection', (socket) => {
     socket.use((packet, next) => {
       const name = String(packet[0]);
-      const event = KNOWN_EVENTS.has(name) ? name : 'unknown';
+      const measured = metricsOf(KNOWN_EVENTS.has(name) ? name : 'unknown');
       const ack = packet.at(-1);
       if (typeof ack !== 'function') {
-        count(event, 'no_ack');
+        measured.outcome('no_ack').inc();
         return next();
       }
       const started = performance.now();
       packet[packet.length - 1] = (response: Ack<object>) => {
-        durationOf(event).observe(secondsSince(started));
-        const outcome = response?.ok === false ? response.error.code : 'ok';
-        count(event, outcome);
-        if (outcome === 'rate_limited') rateLimited.inc();
+        measured.duration.observe(secondsSince(started));
+        if (response?.ok === false) {
+          measured.outcome(response.error.code).inc();
+          if (response.error.code === 'rate_limited') rateLimited.inc();
+        } else measured.ok.inc();
         (ack as (answer: Ack<object>) => void)(response);
       };
       next();

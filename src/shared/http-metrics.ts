@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { Metrics } from './metrics.js';
+import { secondsSince, type Metrics } from './metrics.js';
 
 const segments = (path: string) => path.split('/').filter(Boolean);
 
@@ -19,11 +19,12 @@ function routeOf(req: Request): string {
 
 /** Express: times every request into parley_http_request_duration_seconds, and counts rate-limit refusals. */
 export function httpMetrics(metrics: Metrics): RequestHandler {
+  const rateLimited = metrics.rateLimited.labels('http');
   return (req, res, next) => {
-    const end = metrics.httpRequestDuration.startTimer();
+    const started = performance.now();
     res.once('finish', () => {
-      end({ method: req.method, route: routeOf(req), status: String(res.statusCode) });
-      if (res.locals['errorCode'] === 'rate_limited') metrics.rateLimited.inc({ transport: 'http' });
+      metrics.httpRequestDuration.labels(req.method, routeOf(req), String(res.statusCode)).observe(secondsSince(started));
+      if (res.locals['errorCode'] === 'rate_limited') rateLimited.inc();
     });
     next();
   };

@@ -1,4 +1,4 @@
-import type { Histogram } from 'prom-client';
+import type { HotHistogram } from '../shared/hot-metrics.js';
 import { secondsSince } from '../shared/metrics.js';
 import type { Store } from './store.js';
 
@@ -8,7 +8,7 @@ const REPOSITORIES = ['users', 'messages', 'conversations', 'blocks', 'revocatio
  * Times every call of every repository method, as `<repository>.<method>` (a fixed set of names),
  * failures included. The wrappers are made once per method, on first use.
  */
-function timed<R extends object>(name: string, repository: R, histogram: Histogram<'operation'>): R {
+function timed<R extends object>(name: string, repository: R, histogram: HotHistogram<'operation'>): R {
   const wrappers = new Map<PropertyKey, unknown>();
   return new Proxy(repository, {
     get(target, property, receiver) {
@@ -44,7 +44,7 @@ function timed<R extends object>(name: string, repository: R, histogram: Histogr
 }
 
 /** The store with every repository call timed into `histogram` (parley_store_operation_duration_seconds). */
-export function instrumentStore(store: Store, histogram: Histogram<'operation'>): Store {
+export function instrumentStore(store: Store, histogram: HotHistogram<'operation'>): Store {
   const instrumented: Store = { ...store, ping: () => store.ping(), close: () => store.close() };
   for (const name of REPOSITORIES) (instrumented as unknown as Record<string, object>)[name] = timed(name, store[name], histogram);
   return instrumented;
