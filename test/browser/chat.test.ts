@@ -107,7 +107,8 @@ describe('the web app between two browsers', { timeout: 90_000 }, () => {
 
     await message(a.page, 'see you at 5').getByRole('button', { name: 'Edit message' }).click();
     const composer = a.page.getByLabel('Message', { exact: true });
-    expect(await composer.inputValue()).toBe('see you at 5');
+    // The click returns once dispatched; the composer takes the text at the next render.
+    await waitFor(async () => (await composer.inputValue()) === 'see you at 5', UI_TIMEOUT_MS);
     await composer.fill('see you at 6');
     await composer.press('Enter');
     for (const page of [a.page, b.page]) {
