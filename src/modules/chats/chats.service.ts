@@ -8,7 +8,7 @@ import type { SendMessageInput, SyncQuery } from './chats.schemas.js';
 import { directConversationId } from './conversation-id.js';
 import { decodeHistoryCursor, decodeSyncCursor, encodeHistoryCursor, encodeSyncCursor } from './cursor.js';
 import type { MessageEvents } from './message-events.js';
-import { toPublicMessage, type Message, type MessageRepository } from './messages.repository.js';
+import { toPublicMessage, type InsertResult, type Message, type MessageRepository } from './messages.repository.js';
 
 export interface ChatServiceDeps {
   users: UserRepository;
@@ -68,16 +68,20 @@ export function createChatService({ users, messages, events, sendRateLimiter, re
     await sendRateLimiter.consume(senderId);
     if (!knownUsers.has(input.receiverId)) await requireUser(input.receiverId); // no await on the hot path
     const work = loadShedder.begin();
-    const { message: stored, created } = await messages
-      .insert({
+    let inserted: InsertResult;
+    try {
+      inserted = await messages.insert({
         conversationId: directConversationId(senderId, input.receiverId),
         senderId,
         receiverId: input.receiverId,
         message: input.message,
         clientMsgId: input.clientMsgId,
         createdAt: new Date(),
-      })
-      .finally(() => loadShedder.end(work));
+      });
+    } finally {
+      loadShedder.end(work); // a try, not the promise's finally(): no closure and two promises fewer per send
+    }
+    const { message: stored, created } = inserted;
     const message = toPublicMessage(stored);
     logger.debug({ messageId: message.id, created }, 'message sent');
     if (created) events.emit('created', message);

@@ -55,6 +55,19 @@ describe('GroupCommit', () => {
     expect(db.prepare('SELECT value FROM items ORDER BY seq').pluck().all()).toEqual(['taken']);
   });
 
+  it('refuses alone an item whose result is an Error, answering the rest of its batch', async () => {
+    const group = new GroupCommit<string, string>({
+      commit: async (batch) => batch.map((item) => (item === 'refused' ? new Error(`no ${item}`) : `stored ${item}`)),
+      lockTimeoutMs: 2000,
+    });
+    const results = await Promise.allSettled(['a', 'refused', 'b'].map((item) => group.submit(item)));
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 'stored a' },
+      { status: 'rejected', reason: new Error('no refused') },
+      { status: 'fulfilled', value: 'stored b' },
+    ]);
+  });
+
   it('waits for another connection’s write lock without blocking, and keeps batches in submission order', async () => {
     const db = database();
     const other = new BetterSqlite3(db.name);

@@ -8,8 +8,11 @@ interface Pending<Item, Result> {
   reject(error: unknown): void;
 }
 
-/** Writes a batch in one transaction, waiting at most lockTimeoutMs for the write lock; one result per item. */
-export type BatchCommit<Item, Result> = (batch: Item[], lockTimeoutMs: number) => Promise<Result[]>;
+/**
+ * Writes a batch in one transaction, waiting at most lockTimeoutMs for the write lock; one result
+ * per item. An Error among the results refuses that item alone (its submit rejects with it).
+ */
+export type BatchCommit<Item, Result> = (batch: Item[], lockTimeoutMs: number) => Promise<(Result | Error)[]>;
 
 export interface GroupCommitOptions<Item, Result> {
   commit: BatchCommit<Item, Result>;
@@ -72,7 +75,11 @@ export class GroupCommit<Item, Result> {
         batch.map((pending) => pending.item),
         timeoutMs,
       );
-      batch.forEach((pending, index) => pending.resolve(results[index] as Result));
+      batch.forEach((pending, index) => {
+        const result = results[index] as Result | Error;
+        if (result instanceof Error) pending.reject(result);
+        else pending.resolve(result);
+      });
     } catch (error) {
       batch.forEach((pending) => pending.reject(error));
     }

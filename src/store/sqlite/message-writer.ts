@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { InsertResult, NewMessage } from '../../modules/chats/index.js';
-import { AppError } from '../../shared/errors.js';
+import type { AppError } from '../../shared/errors.js';
 import { workerEntry } from '../../shared/worker-entry.js';
 import { WorkerThread } from '../../shared/worker-rpc.js';
 import type { SqliteSynchronous } from './connection.js';
@@ -30,22 +30,21 @@ export interface MessageWriterOptions {
  */
 export class MessageWriter {
   private readonly thread: WorkerThread<WriterRequest, InsertOutcome[]>;
-  private readonly inserts: GroupCommit<NewMessage, InsertResult | AppError>;
+  private readonly inserts: GroupCommit<NewMessage, InsertResult>;
   private checkpointer: Worker | undefined;
 
   constructor(private readonly options: MessageWriterOptions) {
     this.thread = new WorkerThread(workerEntry(import.meta.url, './message-writer.worker'), { workerData: { file: options.file, synchronous: options.synchronous ?? 'full' } });
-    this.inserts = new GroupCommit({
+    this.inserts = new GroupCommit<NewMessage, InsertResult>({
       commit: (batch, lockTimeoutMs) => this.commit(batch, lockTimeoutMs),
       lockTimeoutMs: options.lockTimeoutMs,
     });
   }
 
-  async insert(message: NewMessage): Promise<InsertResult> {
+  /** Answers after the commit; refused alone (blocked, say) while the rest of its batch goes on. */
+  insert(message: NewMessage): Promise<InsertResult> {
     this.checkpointer ??= this.startCheckpointer();
-    const result = await this.inserts.submit(message);
-    if (result instanceof AppError) throw result; // this row's refusal (blocked); the rest of its batch went on
-    return result;
+    return this.inserts.submit(message);
   }
 
   async close(): Promise<void> {
