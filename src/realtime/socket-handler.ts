@@ -3,7 +3,7 @@ import type { Ack, AckFailure, ErrorBody } from '../protocol/events.js';
 import { isExpectedRefusal, toPublicError } from '../shared/errors.js';
 import type { InflightTracker } from '../shared/inflight.js';
 import type { Logger } from '../shared/logger.js';
-import { correlationId, runInContext, type RequestContext } from '../shared/request-context.js';
+import { correlationId, isContextCarried, runInContext, type RequestContext } from '../shared/request-context.js';
 import { parseInput } from '../shared/validate.js';
 import type { ParleySocket } from './types.js';
 
@@ -19,11 +19,17 @@ export interface SocketHandlerOptions<Schema extends z.ZodType, Result extends o
 
 const requestIdOf = (payload: unknown) => (payload as { requestId?: unknown } | null | undefined)?.requestId;
 
+const contextOf = (socket: ParleySocket, payload: unknown): RequestContext => ({
+  requestId: correlationId(requestIdOf(payload)),
+  userId: socket.data.userId,
+  socketId: socket.id,
+});
+
 /**
  * What Express 5 does for routes, for socket events: parse with zod, call the service,
- * ack `{ ok: true, ...result }` or `{ ok: false, error }`. Each event gets a correlation id (the
- * payload's requestId when sane, or a new one) and runs in its request context, so the lines
- * logged for it carry it. Never throws into Socket.IO.
+ * ack `{ ok: true, ...result }` or `{ ok: false, error }`. Each event has a correlation id (the
+ * payload's requestId when sane, or a new one) on the lines logged for it: at debug it runs in its
+ * request context, so services' and stores' lines carry it too. Never throws into Socket.IO.
  */
 export function socketHandler<Schema extends z.ZodType, Result extends object>({
   schema,
@@ -34,14 +40,15 @@ export function socketHandler<Schema extends z.ZodType, Result extends object>({
 }: SocketHandlerOptions<Schema, Result>) {
   type Reply = (response: Ack<Result>) => void;
 
-  async function run(socket: ParleySocket, payload: unknown, reply: Reply | undefined, context: RequestContext) {
+  /** `carried`: the event's context when contexts are carried; else one is made only for a failure's log line. */
+  async function run(socket: ParleySocket, payload: unknown, reply: Reply | undefined, carried: RequestContext | undefined) {
     inflight.enter();
     try {
       const result = await handle(socket, parseInput(schema, payload));
       reply?.({ ok: true, ...result });
     } catch (thrown) {
       const { status, body } = toPublicError(thrown);
-      const line = { ...context, err: thrown, code: body.code };
+      const line = { ...(carried ?? contextOf(socket, payload)), err: thrown, code: body.code };
       // As for REST answers: 5xx at error, refusals (validation, limits, authorization) at info.
       if (isExpectedRefusal(body.code)) logger.debug(line, 'socket event shed');
       else if (status >= 500) logger.error(line, 'socket event failed');
@@ -60,7 +67,10 @@ export function socketHandler<Schema extends z.ZodType, Result extends object>({
       const ack = args.at(-1);
       const reply = typeof ack === 'function' ? (ack as Reply) : undefined;
       const payload = typeof args[0] === 'function' ? undefined : args[0];
-      const context = { requestId: correlationId(requestIdOf(payload)), userId: socket.data.userId, socketId: socket.id };
+      // A correlation id is a random UUID: made for every event, it was a tenth of the send path's
+      // garbage (bench/bare/send-path-cost.ts). Without carried contexts only a failure needs one.
+      if (!isContextCarried()) return run(socket, payload, reply, undefined);
+      const context = contextOf(socket, payload);
       return runInContext(context, () => run(socket, payload, reply, context));
     };
 }

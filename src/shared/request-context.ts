@@ -35,6 +35,11 @@ export function correlationId(given: unknown): string {
   return typeof given === 'string' && acceptableRequestId.test(given) ? given : randomUUID();
 }
 
+/** Whether contexts are carried (debug): only then is one worth making before it is needed. */
+export function isContextCarried(): boolean {
+  return carried;
+}
+
 /** Runs `work` in this context (carried into everything it starts, once carryRequestContext was called). */
 export function runInContext<T>(context: RequestContext, work: () => T): T {
   return carried ? storage.run(context, work) : work();
