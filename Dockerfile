@@ -74,6 +74,8 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live', { signal: AbortSignal.timeout(4000) }).then((response) => process.exit(response.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form, and no entrypoint script: node is PID 1 and gets `docker stop`'s SIGTERM itself,
 # then shuts down gracefully (SHUTDOWN_TIMEOUT + 5 s at most: give `docker stop -t` / compose's
-# stop_grace_period more than that, 20 s with the defaults).
+# stop_grace_period more than that, 20 s with the defaults). The V8 flag is package.json's "start" one: a young
+# generation of up to 2 x 32 MiB, so messages waiting for their commit are not copied by every
+# scavenge (docs/benchmarks.md, "Young generation").
 ENTRYPOINT []
-CMD ["node", "dist/index.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/index.js"]

@@ -73,11 +73,17 @@ async function startNodeServer(ctx: BenchContext, options: ServerOptions, spec: 
   return { impl: spec.impl, name, url, pid: managed.pid, probeFile, managed, stop: () => managed.stop(spec.stopGraceMs) };
 }
 
-/** Parley as built: `node --import bench/event-loop-probe.mjs dist/index.js` (the frozen copy), production mode. */
+/** node's own flags in `npm start` ("node --max-semi-space-size=32 dist/index.js"): P runs as Parley is run. */
+function npmStartFlags(): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return scripts.start.split(' ').slice(1, -1);
+}
+
+/** Parley as `npm start` runs it, with the probe: `node --import bench/event-loop-probe.mjs <its flags> dist/index.js` (the frozen copy), production mode. */
 export function startParley(ctx: BenchContext, options: ServerOptions & { dataDir: string }): Promise<ServerHandle> {
   return startNodeServer(ctx, options, {
     impl: 'P',
-    args: ['dist/index.js'],
+    args: [...npmStartFlags(), 'dist/index.js'],
     cwd: parleyBuildRoot(),
     env: {
       DATA_DIR: options.dataDir,
@@ -92,6 +98,8 @@ export function startParley(ctx: BenchContext, options: ServerOptions & { dataDi
       // Shedding off: S1-S6 measure everything offered; the overload scenario turns it on.
       OVERLOAD_DELAY_MS: '0',
       MAX_PENDING_SENDS: '0',
+      // For trying a node or V8 flag on Parley alone (R keeps the defaults), e.g. --max-semi-space-size=64.
+      NODE_OPTIONS: process.env.BENCH_PARLEY_NODE_OPTIONS ?? '',
       ...options.env,
     },
     stopGraceMs: 20_000,
@@ -104,7 +112,7 @@ export function startRelay(ctx: BenchContext, options: ServerOptions = {}): Prom
     impl: 'R',
     args: ['--import', 'tsx', 'bench/reference-relay.ts'],
     cwd: projectRoot,
-    env: {},
+    env: { NODE_OPTIONS: process.env.BENCH_RELAY_NODE_OPTIONS ?? '' },
     stopGraceMs: 10_000,
   });
 }

@@ -90,8 +90,11 @@ describe('Dockerfile', () => {
     expect(healthcheck.flags['start-period']).toBeDefined();
   });
 
-  it('starts with exec-form CMD ["node", "dist/index.js"] and no entrypoint script, so SIGTERM reaches node', () => {
-    expect(execForm(lastOf(runtime, 'CMD')?.args ?? '')).toEqual(['node', 'dist/index.js']);
+  it('starts with exec-form CMD ["node", ...npm start\'s flags, "dist/index.js"] and no entrypoint script, so SIGTERM reaches node', () => {
+    // The image runs exactly what `npm start` runs (its V8 flag included), without npm in between.
+    const start = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    expect(execForm(lastOf(runtime, 'CMD')?.args ?? '')).toEqual(start.split(' '));
+    expect(start).toMatch(/^node (--[a-z-]+=\d+ )*dist\/index\.js$/);
     // The node image's ENTRYPOINT (docker-entrypoint.sh) is cleared, and before CMD (setting it after would reset CMD).
     const entrypoint = lastOf(runtime, 'ENTRYPOINT');
     expect(execForm(entrypoint?.args ?? '')).toEqual([]);

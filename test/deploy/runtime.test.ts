@@ -83,7 +83,7 @@ describe('the image\'s CMD and HEALTHCHECK, run without Docker in the runtime st
   });
 
   it('starts Parley in production with the image\'s environment: JSON logs, SQLite in DATA_DIR, the web app from dist/web', async () => {
-    expect(cmd).toEqual(['node', 'dist/index.js']);
+    expect(cmd).toEqual(['node', '--max-semi-space-size=32', 'dist/index.js']);
     expect(env['NODE_ENV']).toBe('production');
     const started = JSON.parse(output.split('\n').find((line) => line.includes('"msg":"parley started"')) as string);
     expect(started).toMatchObject({ store: 'sqlite', redis: false });
