@@ -8,17 +8,21 @@
  *
  * PASSIVE: it never waits for locks and never blocks writers or readers; whatever it could
  * not copy this time is copied next time. Once everything is copied, the next writer
- * starts the WAL over from its beginning, so the file stays small.
+ * starts the WAL over from its beginning, so the file stays small. Of several processes on one
+ * file, only the holder of the checkpoint lease checkpoints (checkpoint-lease.ts).
  */
 import { workerData } from 'node:worker_threads';
+import { CheckpointLease } from './checkpoint-lease.js';
 import { openDatabase, type SqliteSynchronous } from './connection.js';
 
 const { file, intervalMs, synchronous } = workerData as { file: string; intervalMs: number; synchronous: SqliteSynchronous };
 const db = openDatabase(file, 'checkpointer', synchronous);
+// A holder that missed five turns is gone (or stuck): another process takes over.
+const lease = new CheckpointLease(`${file}-checkpoint-lease`, 5 * intervalMs);
 
 setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    if (lease.holds()) db.pragma('wal_checkpoint(PASSIVE)');
   } catch {
     // Busy (another process checkpoints) or a transient error: the next turn tries again.
   }
