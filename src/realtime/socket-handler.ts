@@ -19,6 +19,8 @@ export interface SocketHandlerOptions<Schema extends z.ZodType, Result extends o
 
 const requestIdOf = (payload: unknown) => (payload as { requestId?: unknown } | null | undefined)?.requestId;
 
+const FAILURE_MESSAGES = { debug: 'socket event shed', error: 'socket event failed', info: 'socket event rejected' } as const;
+
 const contextOf = (socket: ParleySocket, payload: unknown): RequestContext => ({
   requestId: correlationId(requestIdOf(payload)),
   userId: socket.data.userId,
@@ -48,11 +50,13 @@ export function socketHandler<Schema extends z.ZodType, Result extends object>({
       reply?.({ ok: true, ...result });
     } catch (thrown) {
       const { status, body } = toPublicError(thrown);
-      const line = { ...(carried ?? contextOf(socket, payload)), err: thrown, code: body.code };
-      // As for REST answers: 5xx at error, refusals (validation, limits, authorization) at info.
-      if (isExpectedRefusal(body.code)) logger.debug(line, 'socket event shed');
-      else if (status >= 500) logger.error(line, 'socket event failed');
-      else logger.info(line, 'socket event rejected');
+      // As for REST answers: shed load at debug, 5xx at error, refusals (validation, limits,
+      // authorization) at info. The line (and its correlation id) is made only when it is written:
+      // while overloaded, shed events come by the thousand and debug is off.
+      const level = isExpectedRefusal(body.code) ? 'debug' : status >= 500 ? 'error' : 'info';
+      if (logger.isLevelEnabled(level)) {
+        logger[level]({ ...(carried ?? contextOf(socket, payload)), err: thrown, code: body.code }, FAILURE_MESSAGES[level]);
+      }
       const failure: AckFailure = { ok: false, error: body };
       onFailure?.(socket, payload, body, reply !== undefined);
       reply?.(failure);
